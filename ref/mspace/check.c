@@ -1,0 +1,199 @@
+/*
+ * check.c — the whole-heap walker (hsr_mspace_check), the chunk walk behind
+ * inspect_all, and the statistics.
+ *
+ * The walker trusts nothing it reads from a header before checking it
+ * against the mspace's own state (bounds, alignment, tag), so a corrupted
+ * heap gives a message, never a crash or an endless loop. It checks the
+ * invariants I1..I7 listed in internal.h, in one pass over the chunks and
+ * one pass over the bins: O(chunks + bins).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "ref/mspace/internal.h"
+
+/* Write the formatted problem into msg (when there is room) and fail. */
+__attribute__((format(printf, 3, 4))) static int fail(char *msg, size_t len, const char *fmt,
+                                                      ...) {
+    if (msg != NULL && len > 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        (void)vsnprintf(msg, len, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+/* Is c a plausible chunk start strictly below the top? */
+static bool chunk_ok(const hsr_mspace_t *ms, const hsri_chunk_t *c) {
+    const char *q = (const char *)c;
+    return q >= ms->first && c < ms->top && ((uintptr_t)q - (uintptr_t)ms->first) % HSRI_ALIGN == 0;
+}
+
+int hsri_check_locked(hsr_mspace_t *ms, char *msg, size_t len) {
+    hsri_chunk_t *c = (hsri_chunk_t *)(void *)ms->first;
+    hsri_chunk_t *top = ms->top;
+    size_t used = 0;
+    size_t nused = 0;
+    size_t nfree = 0;
+    size_t free_sum = 0;
+    size_t bin_count = 0;
+    size_t bin_sum = 0;
+    bool below_free = false;
+    size_t i;
+
+    if (ms->magic != HSRI_MSPACE_MAGIC) {
+        return fail(msg, len, "bad magic %#x", (unsigned)ms->magic);
+    }
+    if ((char *)top < ms->first || (char *)top + HSRI_HDR > ms->commit_end ||
+        ((uintptr_t)top - (uintptr_t)ms->first) % HSRI_ALIGN != 0) {
+        return fail(msg, len, "top %p outside [first, commit_end)", (void *)top);
+    }
+    if (ms->commit_end > ms->reserve_end) {
+        return fail(msg, len, "commit_end beyond the reservation");
+    }
+    /* I1..I4: the chunk walk */
+    while (c != top) {
+        size_t sz = c->size;
+        if (!chunk_ok(ms, c)) {
+            return fail(msg, len, "walk left the heap at %p", (void *)c);
+        }
+        if (c->tag != hsri_tag(ms, c)) {
+            return fail(msg, len, "chunk %p: bad tag", (void *)c);
+        }
+        if (sz < HSRI_MIN_CHUNK || sz % HSRI_ALIGN != 0 ||
+            sz > (size_t)((char *)top - (char *)c)) {
+            return fail(msg, len, "chunk %p: bad size %zu", (void *)c, sz);
+        }
+        if (c->prev_inuse != (below_free ? 0 : 1)) {
+            return fail(msg, len, "chunk %p: prev_inuse %u disagrees with the chunk below",
+                        (void *)c, (unsigned)c->prev_inuse);
+        }
+        if (c->inuse > 1 || c->reserved != 0) {
+            return fail(msg, len, "chunk %p: bad flag bytes", (void *)c);
+        }
+        if (c->inuse) {
+            used += sz;
+            nused++;
+            below_free = false;
+        } else {
+            if (below_free) {
+                return fail(msg, len, "chunk %p: two free chunks side by side", (void *)c);
+            }
+            if (hsri_get_footer(c) != sz) {
+                return fail(msg, len, "chunk %p: footer %zu != size %zu", (void *)c,
+                            hsri_get_footer(c), sz);
+            }
+            nfree++;
+            free_sum += sz;
+            below_free = true;
+        }
+        c = hsri_next(c);
+    }
+    /* I6: the top */
+    if (below_free) {
+        return fail(msg, len, "free chunk just below the top");
+    }
+    if (top->tag != hsri_tag(ms, top) || top->inuse != 0 || top->prev_inuse != 1) {
+        return fail(msg, len, "top %p: bad header", (void *)top);
+    }
+    if (top->size < HSRI_HDR || (char *)top + top->size != ms->commit_end) {
+        return fail(msg, len, "top %p: size %zu does not end at the committed end",
+                    (void *)top, top->size);
+    }
+    /* I5: the bins */
+    for (i = 0; i < HSRI_NBINS; i++) {
+        hsri_chunk_t *prev = NULL;
+        hsri_chunk_t *x = ms->bins[i];
+        while (x != NULL) {
+            hsri_links_t l;
+            if (bin_count >= nfree) {
+                return fail(msg, len, "bins hold more chunks than the heap's %zu free ones",
+                            nfree);
+            }
+            if (!chunk_ok(ms, x) || x->tag != hsri_tag(ms, x)) {
+                return fail(msg, len, "bin %zu: %p is not a chunk", i, (void *)x);
+            }
+            if (x->inuse) {
+                return fail(msg, len, "bin %zu: chunk %p is in use", i, (void *)x);
+            }
+            if (hsri_bin_index(x->size) != i) {
+                return fail(msg, len, "bin %zu: chunk %p of size %zu belongs to bin %zu", i,
+                            (void *)x, x->size, hsri_bin_index(x->size));
+            }
+            if (hsri_next(x)->prev_inuse != 0) {
+                return fail(msg, len, "bin %zu: chunk %p not seen as free above", i,
+                            (void *)x);
+            }
+            l = hsri_get_links(x);
+            if (l.bk != prev) {
+                return fail(msg, len, "bin %zu: chunk %p bk %p != %p", i, (void *)x,
+                            (void *)l.bk, (void *)prev);
+            }
+            bin_count++;
+            bin_sum += x->size;
+            prev = x;
+            x = l.fd;
+        }
+    }
+    if (bin_count != nfree || bin_sum != free_sum || ms->nfree != nfree) {
+        return fail(msg, len, "free chunks: walk %zu (%zu bytes), bins %zu (%zu bytes), count %zu",
+                    nfree, free_sum, bin_count, bin_sum, ms->nfree);
+    }
+    /* I7: accounting */
+    if (used != ms->used_bytes || nused != ms->used_blocks) {
+        return fail(msg, len, "used: walk %zu bytes in %zu, counters %zu in %zu", used, nused,
+                    ms->used_bytes, ms->used_blocks);
+    }
+    if (ms->footprint != (size_t)(ms->commit_end - ms->seg_base) + ms->tail_slack) {
+        return fail(msg, len, "footprint %zu != committed %zu", ms->footprint,
+                    (size_t)(ms->commit_end - ms->seg_base) + ms->tail_slack);
+    }
+    if (ms->max_footprint < ms->footprint) {
+        return fail(msg, len, "max_footprint below footprint");
+    }
+    if (used + free_sum + top->size + (size_t)(ms->first - ms->seg_base) + ms->tail_slack !=
+        ms->footprint) {
+        return fail(msg, len, "chunks do not add up to the footprint");
+    }
+    if (msg != NULL && len > 0) {
+        msg[0] = '\0';
+    }
+    return 0;
+}
+
+void hsri_inspect_locked(hsr_mspace_t *ms, hsr_mspace_inspect_fn fn, void *arg) {
+    hsri_chunk_t *c = (hsri_chunk_t *)(void *)ms->first;
+    while (c != ms->top) {
+        if (c->inuse) {
+            fn(hsri_payload(c), (char *)c + c->size, c->size - HSRI_HDR, arg);
+        } else {
+            fn(c, (char *)c + c->size, 0, arg);
+        }
+        c = hsri_next(c);
+    }
+    fn(ms->top, ms->commit_end, 0, arg);
+}
+
+void hsri_stats_locked(hsr_mspace_t *ms, hsr_mspace_stats_t *out) {
+    hsri_chunk_t *c = (hsri_chunk_t *)(void *)ms->first;
+    size_t free_bytes = 0;
+    size_t free_chunks = 0;
+    while (c != ms->top) {
+        if (!c->inuse) {
+            free_bytes += c->size;
+            free_chunks++;
+        }
+        c = hsri_next(c);
+    }
+    out->footprint = ms->footprint;
+    out->max_footprint = ms->max_footprint;
+    out->footprint_limit = ms->limit;
+    out->used_bytes = ms->used_bytes;
+    out->used_blocks = ms->used_blocks;
+    out->free_bytes = free_bytes + ms->top->size;
+    out->free_chunks = free_chunks + (ms->top->size > HSRI_HDR ? 1u : 0u);
+    out->top_bytes = ms->top->size;
+    out->overhead_bytes = (size_t)(ms->first - ms->seg_base) + ms->tail_slack;
+}

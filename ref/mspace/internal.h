@@ -1,0 +1,205 @@
+/*
+ * internal.h — the mspace's data structures and the helpers its files share.
+ *
+ * Nothing here is public: the public manual is
+ * ref/include/heapspec/mspace.h (with the layout diagrams). This file fixes
+ * the exact representation:
+ *
+ *   chunk header (hsri_chunk_t, HSRI_HDR bytes, always accessible)
+ *   +---------+---------+-------+------------+----------+
+ *   | size    | tag     | inuse | prev_inuse | reserved |
+ *   | size_t  | u32     | u8    | u8         | u16      |
+ *   +---------+---------+-------+------------+----------+
+ *
+ *   free chunk body (poisoned for ASan / noaccess for memcheck; the
+ *   allocator opens it around each access)
+ *   +------------------+------------------+-- ... --+----------------+
+ *   | fd (next in bin) | bk (prev in bin) |         | footer = size  |
+ *   +------------------+------------------+-- ... --+----------------+
+ *   ^ c + HSRI_HDR                                  ^ c + size - sizeof(size_t)
+ *
+ * INVARIANTS (checked by hsr_mspace_check in check.c):
+ *   I1  every chunk from ms->first to ms->top has a header with the right
+ *       tag, a size that is a multiple of HSRI_ALIGN and >= HSRI_MIN_CHUNK,
+ *       and ends at or before ms->top;
+ *   I2  c->prev_inuse == (the chunk below c is in use); the first chunk has
+ *       prev_inuse == 1;
+ *   I3  a free chunk's footer equals its size;
+ *   I4  no two neighbouring chunks are both free, and the chunk below the
+ *       top is in use (free() merges with the top);
+ *   I5  every free chunk is in exactly one bin, bins[hsri_bin_index(size)];
+ *       each bin is a NULL-terminated doubly linked list (x->fd->bk == x);
+ *   I6  the top chunk ends exactly at ms->commit_end, size >= HSRI_HDR;
+ *   I7  footprint == commit_end - seg_base + tail_slack; used_bytes and
+ *       used_blocks equal the sums over in-use chunks; nfree counts bins.
+ *
+ * Bin classes: sizes below HSRI_SMALL_LIMIT have one exact bin each
+ * (index size / HSRI_ALIGN); above, bin HSRI_NSMALL + k holds sizes in
+ * [HSRI_SMALL_LIMIT * 2^k, HSRI_SMALL_LIMIT * 2^(k+1)).
+ */
+#ifndef HEAPSPEC_REF_MSPACE_INTERNAL_H
+#define HEAPSPEC_REF_MSPACE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ref/glue/glue.h"
+#include "heapspec/mspace.h"
+
+#ifndef HSR_MSPACE_DEBUG
+#define HSR_MSPACE_DEBUG 0
+#endif
+
+/* The alignment every payload gets: the fundamental alignment. */
+#define HSRI_ALIGN ((size_t)_Alignof(max_align_t))
+
+typedef struct hsri_chunk_s {
+    size_t size;        /* bytes of the whole chunk, header included */
+    uint32_t tag;       /* hsri_tag(ms, chunk): owner and address check */
+    uint8_t inuse;      /* 1: handed out; 0: free or the top */
+    uint8_t prev_inuse; /* 1: the chunk just below is in use (or none) */
+    uint16_t reserved;  /* always 0 */
+} hsri_chunk_t;
+
+/* Free-list links at the start of a free chunk's body. */
+typedef struct hsri_links_s {
+    hsri_chunk_t *fd; /* next chunk in the same bin, or NULL */
+    hsri_chunk_t *bk; /* previous chunk in the same bin, or NULL at the head */
+} hsri_links_t;
+
+/* Header bytes: the header rounded up to the alignment. */
+#define HSRI_HDR ((sizeof(hsri_chunk_t) + HSRI_ALIGN - 1) / HSRI_ALIGN * HSRI_ALIGN)
+/* Smallest chunk: header, links and footer, rounded up. */
+#define HSRI_MIN_CHUNK                                                                   \
+    ((HSRI_HDR + sizeof(hsri_links_t) + sizeof(size_t) + HSRI_ALIGN - 1) / HSRI_ALIGN *  \
+     HSRI_ALIGN)
+#define HSRI_SMALL_LIMIT ((size_t)1024)
+#define HSRI_NSMALL (HSRI_SMALL_LIMIT / HSRI_ALIGN) /* index space of the small bins */
+#define HSRI_NLARGE 56u                      /* enough powers of two for any size_t */
+#define HSRI_NBINS (HSRI_NSMALL + HSRI_NLARGE)
+#define HSRI_GRANULE ((size_t)64 * 1024) /* growth step and default capacity */
+
+#define HSRI_MSPACE_MAGIC 0x48535253u /* "HSRS" while alive */
+#define HSRI_MSPACE_DEAD 0x44454144u  /* "DEAD" after destroy */
+
+struct hsr_mspace_s {
+    uint32_t magic;        /* HSRI_MSPACE_MAGIC while alive */
+    uint32_t secret;       /* mixed into every chunk tag */
+    char *seg_base;        /* start of the memory (page-aligned when owned) */
+    char *first;           /* first chunk, just after this struct */
+    hsri_chunk_t *top;     /* the top chunk, always the last one */
+    char *commit_end;      /* end of committed memory = end of top */
+    char *reserve_end;     /* end of the address range we may commit */
+    size_t tail_slack;     /* with-base: capacity bytes past commit_end (< HSRI_ALIGN) */
+    size_t footprint;      /* bytes obtained: commit_end - seg_base + tail_slack */
+    size_t max_footprint;  /* peak of footprint */
+    size_t limit;          /* footprint limit; SIZE_MAX when never set */
+    size_t used_bytes;     /* sum of in-use chunk sizes */
+    size_t used_blocks;    /* number of in-use chunks */
+    size_t nfree;          /* number of chunks in the bins */
+    bool owns_memory;      /* created by create(): destroy releases the range */
+    bool locked;           /* entry points take `lock` */
+    hsri_glue_mutex_t lock;            /* held by every entry point when locked */
+    hsr_mspace_morecore_fn morecore;   /* commits / decommits pages */
+    void *morecore_arg;                /* its argument */
+    uint64_t fail_nth;                 /* fault injection: fail request #fail_nth; 0 off */
+    uint64_t nrequests;                /* growth requests since fail_nth was set */
+    hsri_chunk_t *bins[HSRI_NBINS];    /* heads of the free lists */
+};
+
+/* ---- size arithmetic (overflow-checked, no bit tricks) ---------------- */
+
+/* *out = a + b; false when that overflows. */
+static inline bool hsri_add(size_t a, size_t b, size_t *out) {
+    if (a > SIZE_MAX - b) {
+        return false;
+    }
+    *out = a + b;
+    return true;
+}
+
+/* *out = a * b; false when that overflows. */
+static inline bool hsri_mul(size_t a, size_t b, size_t *out) {
+    if (a != 0 && b > SIZE_MAX / a) {
+        return false;
+    }
+    *out = a * b;
+    return true;
+}
+
+/* *out = x rounded up to a multiple of a (a > 0); false on overflow. */
+static inline bool hsri_round_up(size_t x, size_t a, size_t *out) {
+    size_t r = x % a;
+    if (r == 0) {
+        *out = x;
+        return true;
+    }
+    return hsri_add(x, a - r, out);
+}
+
+/* The chunk size serving a request of n bytes; false when n > PTRDIFF_MAX. */
+static inline bool hsri_request_to_chunk(size_t n, size_t *out) {
+    size_t sz;
+    if (n > (size_t)PTRDIFF_MAX) {
+        return false;
+    }
+    /* n <= PTRDIFF_MAX: neither step below can overflow. */
+    if (!hsri_add(n, HSRI_HDR, &sz) || !hsri_round_up(sz, HSRI_ALIGN, &sz)) {
+        return false;
+    }
+    *out = sz < HSRI_MIN_CHUNK ? HSRI_MIN_CHUNK : sz;
+    return true;
+}
+
+/* ---- chunk navigation ------------------------------------------------- */
+
+static inline void *hsri_payload(hsri_chunk_t *c) {
+    return (char *)c + HSRI_HDR;
+}
+
+static inline hsri_chunk_t *hsri_chunk_of(const void *p) {
+    return (hsri_chunk_t *)(void *)((char *)(uintptr_t)p - HSRI_HDR);
+}
+
+static inline hsri_chunk_t *hsri_next(hsri_chunk_t *c) {
+    return (hsri_chunk_t *)(void *)((char *)c + c->size);
+}
+
+static inline uint32_t hsri_tag(const hsr_mspace_t *ms, const hsri_chunk_t *c) {
+    uintptr_t a = (uintptr_t)c / HSRI_ALIGN;
+    return ms->secret ^ (uint32_t)(a % 4294967291u); /* a prime below 2^32 */
+}
+
+/* ---- functions shared between the files ------------------------------ */
+
+/* alloc.c (all *_locked: the caller holds ms->lock when ms->locked) */
+void hsri_set_free_locked(hsr_mspace_t *ms, hsri_chunk_t *c, size_t size, uint8_t prev_inuse);
+void hsri_write_header(hsr_mspace_t *ms, hsri_chunk_t *c, size_t size, uint8_t inuse,
+                       uint8_t prev_inuse);
+size_t hsri_get_footer(const hsri_chunk_t *c);
+hsri_links_t hsri_get_links(const hsri_chunk_t *c);
+size_t hsri_bin_index(size_t size);
+
+/* mspace.c */
+void hsri_usage_error(hsr_usage_error_t kind, const char *what, const void *ptr);
+void hsri_debug_check_locked(hsr_mspace_t *ms);
+
+/* check.c */
+int hsri_check_locked(hsr_mspace_t *ms, char *msg, size_t len);
+void hsri_inspect_locked(hsr_mspace_t *ms, hsr_mspace_inspect_fn fn, void *arg);
+void hsri_stats_locked(hsr_mspace_t *ms, hsr_mspace_stats_t *out);
+
+/* alloc.c: the allocation core */
+void *hsri_malloc_locked(hsr_mspace_t *ms, size_t n);
+void hsri_free_locked(hsr_mspace_t *ms, void *p);
+void *hsri_realloc_locked(hsr_mspace_t *ms, void *p, size_t n, bool may_move);
+void *hsri_memalign_locked(hsr_mspace_t *ms, size_t a, size_t n);
+int hsri_trim_locked(hsr_mspace_t *ms, size_t pad);
+size_t hsri_usable_locked(hsr_mspace_t *ms, const void *p);
+/* Returns the chunk of p when p is a live block of ms; else NULL after a
+ * usage-error report when `report` (bulk_free asks quietly first). */
+hsri_chunk_t *hsri_owned_chunk_locked(hsr_mspace_t *ms, const void *p, bool report);
+bool hsri_in_range(const hsr_mspace_t *ms, const void *p);
+
+#endif /* HEAPSPEC_REF_MSPACE_INTERNAL_H */

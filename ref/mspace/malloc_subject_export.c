@@ -1,0 +1,12 @@
+/*
+ * malloc_subject_export.c — the one exported symbol of
+ * libheapspec_subject_malloc.so, the "ref" malloc-family subject (version
+ * script ref/subject.lds).
+ */
+#include "heapspec/mspace_subject.h"
+
+HSR_SUBJECT_API const struct hs_subject *heapspec_subject(void);
+
+const struct hs_subject *heapspec_subject(void) {
+    return hsr_malloc_subject();
+}
