@@ -1,0 +1,13 @@
+/*
+ * region_subject_export.c — the one exported symbol of
+ * libheapspec_subject_region.so: heapspec_subject() returns the ref-region
+ * table. ref/subject.lds hides every other symbol of the object.
+ */
+#include "heapspec/heapspec.h"
+#include "heapspec/region_subject.h"
+
+/* The ABI names the entry point (HS_SUBJECT_ENTRY) but declares no
+ * prototype for it; this is that prototype. */
+__attribute__((visibility("default"))) const struct hs_subject *heapspec_subject(void);
+
+const struct hs_subject *heapspec_subject(void) { return hsr_region_subject(); }
