@@ -1,0 +1,208 @@
+/*
+ * hs_internal.h — the conformance engine's internal data structures.
+ *
+ *   corpus text --trace.c--> struct hst_case (ops) --runner.c--> child process
+ *   child: subject.c opens the subject, malloc_check.c runs the ops against
+ *   the shadow model and writes events to the parent; the parent (runner.c)
+ *   collects them per clause, minimizes failing traces, and report.c prints.
+ *
+ * The engine never uses the process malloc for its own state while a case
+ * runs: the child's memory comes from arena.c (mmap), so a broken subject
+ * cannot corrupt the checker and the checker does not perturb the subject.
+ */
+#ifndef HS_INTERNAL_H
+#define HS_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#include "heapspec/heapspec.h"
+
+#define HST_VERSION "0.1.0"
+
+/* ---------------------------------------------------------------- arena */
+
+/* A bump arena on mmap; reset frees everything at once. */
+struct hst_arena {
+    char *base;   /* start of the mapping */
+    size_t size;  /* bytes mapped */
+    size_t used;  /* bytes handed out */
+};
+
+int hst_arena_init(struct hst_arena *a, size_t size);
+void hst_arena_fini(struct hst_arena *a);
+/* Zeroed memory, aligned to 16; NULL when the arena is exhausted. */
+void *hst_arena_alloc(struct hst_arena *a, size_t n);
+char *hst_arena_strdup(struct hst_arena *a, const char *s, size_t n);
+
+/* -------------------------------------------------------------- clauses */
+
+enum hst_class { HST_R = 'R', HST_I = 'I', HST_X = 'X', HST_U = 'U', HST_Q = 'Q' };
+
+enum hst_clause_id {
+#define HS_CLAUSE(id, cls, grp, stmt, src) HSC_##id,
+#include "clauses/malloc.def"
+#undef HS_CLAUSE
+    HSC_COUNT
+};
+
+struct hst_clause {
+    const char *id;        /* "MALLOC-ALIGN-1" */
+    char cls;              /* enum hst_class */
+    const char *group;     /* "ALIGN" */
+    const char *family;    /* "malloc" */
+    const char *statement;
+    const char *source;
+};
+
+extern struct hst_clause hst_clauses[HSC_COUNT];
+/* Clause index by id ("MALLOC-ALIGN-1"), or -1. */
+int hst_clause_find(const char *id, size_t len);
+
+/* ---------------------------------------------------------------- trace */
+
+enum hst_op_kind {
+    HSO_MALLOC,
+    HSO_CALLOC,
+    HSO_REALLOC,
+    HSO_REALLOCARRAY,
+    HSO_ALIGNED_ALLOC,
+    HSO_POSIX_MEMALIGN,
+    HSO_MEMALIGN,
+    HSO_VALLOC,
+    HSO_PVALLOC,
+    HSO_FREE,
+    HSO_FREE_SIZED,
+    HSO_FREE_ALIGNED_SIZED,
+    HSO_USABLE_SIZE,
+    HSO_WRITE_USABLE,
+    HSO_VERIFY,
+    /* scenarios */
+    HSO_THREADS,
+    HSO_CROSS_FREE,
+    HSO_THREAD_EXIT,
+    HSO_FORK,
+    HSO_INTERPOSE,
+    HSO_REUSE,
+    HSO_CHURN,
+    HSO_HARDEN,
+    HSO_COUNT
+};
+
+#define HST_NULL_ID UINT32_MAX /* `null` in place of a block id */
+#define HST_MAX_ID 65535u
+
+struct hst_op {
+    uint8_t kind;     /* enum hst_op_kind */
+    uint32_t dst;     /* block id made (or used) by the op, HST_NULL_ID for null */
+    uint32_t src;     /* realloc source id, HST_NULL_ID for null */
+    uint64_t a, b, c; /* numeric arguments, by kind */
+    uint32_t line;    /* source line, 0 for generated ops */
+};
+
+enum hst_profile { HST_PROFILE_DEFAULT = 0, HST_PROFILE_HARDENING = 1 };
+
+struct hst_case {
+    const char *name;
+    const char *file;  /* corpus file it came from */
+    uint32_t line;     /* line of `case` */
+    const char *family;
+    int clauses[16];   /* clause indices named by `clauses` */
+    uint32_t nclauses;
+    uint32_t timeout_s;
+    uint32_t profile;  /* enum hst_profile */
+    struct hst_op *ops;
+    uint32_t nops;
+};
+
+struct hst_corpus {
+    struct hst_case *cases;
+    uint32_t ncases;
+    uint32_t cap;
+};
+
+/* Parses `text` (a whole corpus file called `file`) and appends its cases.
+ * On a bad line returns -1 with "file:line: message" in err. */
+int hst_parse(struct hst_arena *a, struct hst_corpus *c, const char *file, const char *text,
+              size_t len, char *err, size_t errlen);
+/* Loads every *.trace file under dir (sorted) or the file itself. */
+int hst_load_path(struct hst_arena *a, struct hst_corpus *c, const char *path, char *err,
+                  size_t errlen);
+/* Writes op as one trace line into buf (no newline). */
+void hst_op_format(const struct hst_op *op, char *buf, size_t len);
+const char *hst_op_name(unsigned kind);
+
+/* ------------------------------------------------------------- subjects */
+
+/* How a case reaches its subject: the process's own allocator (possibly with
+ * a preload), a subject table linked in, or a subject shared object. */
+struct hst_subject_spec {
+    const char *name;     /* as reported */
+    const char *builtin;  /* linked-in table name, or NULL */
+    const char *lib;      /* --subject-lib path, or NULL */
+    const char *preload;  /* LD_PRELOAD for the child, or NULL */
+    bool clear_preload;   /* child runs without any LD_PRELOAD */
+    const char *need;     /* library the preload must have loaded (soname) */
+    const char *package;  /* Debian package to suggest when missing */
+};
+
+/* Resolves a --subject name to a spec; -1 when unknown. */
+int hst_subject_lookup(const char *name, struct hst_subject_spec *out);
+void hst_subject_list(void);
+/* In the child: the subject table for spec, or NULL with a message. */
+const struct hs_subject *hst_subject_open_table(const struct hst_subject_spec *spec, char *err,
+                                                size_t errlen);
+/* The process-malloc subject (libc), with capabilities probed by dladdr. */
+const struct hs_subject *hst_libc_subject(void);
+
+/* ---------------------------------------------------------------- events */
+
+/* What the child reports, one text line each, on its event pipe:
+ *   C <clause> <checks>                 checks performed (end of case)
+ *   F <clause> <pos> <message>          a violation at op pos (1-based); the case stops
+ *   B <clause> <branch>                 the branch an I / U clause took
+ *   Q <clause> <value> <unit>           a figure
+ *   S <clause> <reason>                 skipped (extension absent, not applicable)
+ *   D <nops>                            the case ran to its end
+ */
+struct hst_sink {
+    int fd;                    /* event pipe */
+    uint64_t checks[HSC_COUNT];
+    bool failed;               /* a violation was reported: stop */
+    volatile uint32_t *pos;    /* shared word: op being executed (crash attribution) */
+    uint64_t seen[64];         /* hashes of branch events already sent (sent once each) */
+};
+
+void hst_emit(struct hst_sink *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Counts a check of clause c; on !ok reports F and sets s->failed. Returns ok. */
+bool hst_judge(struct hst_sink *s, int c, uint32_t pos, bool ok, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+void hst_branch(struct hst_sink *s, int c, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void hst_skip(struct hst_sink *s, int c, const char *reason);
+void hst_figure(struct hst_sink *s, int c, double value, const char *unit);
+
+/* --------------------------------------------------------------- checker */
+
+/* Runs the case's ops (or those with keep[i] set, when keep != NULL) against
+ * the subject's malloc family and judges every step. Returns 0 when the case
+ * ran to its end (violations are in the events), -1 on an engine error. */
+int hst_malloc_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct hst_case *cs,
+                   struct hst_sink *sink, struct hst_arena *arena);
+
+/* Scenario ops (scenarios.c): judged as a whole. */
+void hst_scenario_run(const struct hs_malloc_ops *ops, hs_ctx_t *ctx, const struct hst_op *op,
+                      uint32_t pos, struct hst_sink *sink);
+
+/* Fill/verify patterns (pattern.c). */
+void hst_fill(void *p, size_t from, size_t to, uint64_t seed);
+/* Returns the first offset in [from, to) that differs, or SIZE_MAX. */
+size_t hst_verify(const void *p, size_t from, size_t to, uint64_t seed);
+uint64_t hst_mix(uint64_t x);
+
+/* Resident set size of this process in KiB, from /proc/self/statm. */
+uint64_t hst_rss_kib(void);
+size_t hst_page_size(void);
+
+#endif /* HS_INTERNAL_H */

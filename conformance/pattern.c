@@ -1,0 +1,94 @@
+/* pattern.c — per-block fill patterns and the checks on them.
+ *
+ * Byte k of a block with seed s is byte (k % 8) of word(k / 8), where
+ * word(i) = mix(s + i). The pattern depends on the offset, so a copy that
+ * shifts data, a block that aliases another, and a stray write all show. */
+#include <stdint.h>
+#include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "hs_internal.h"
+
+uint64_t hst_mix(uint64_t x)
+{
+    /* splitmix64 finalizer: cheap and every input bit affects every output bit */
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+static inline uint64_t word_at(uint64_t seed, size_t i)
+{
+    return hst_mix(seed + i);
+}
+
+void hst_fill(void *p, size_t from, size_t to, uint64_t seed)
+{
+    unsigned char *b = p;
+    size_t k = from;
+    while (k < to && (k & 7u) != 0) {
+        b[k] = (unsigned char)(word_at(seed, k >> 3) >> ((k & 7u) * 8u));
+        k++;
+    }
+    for (; k + 8 <= to; k += 8) {
+        uint64_t w = word_at(seed, k >> 3);
+        memcpy(b + k, &w, 8);
+    }
+    for (; k < to; k++)
+        b[k] = (unsigned char)(word_at(seed, k >> 3) >> ((k & 7u) * 8u));
+}
+
+size_t hst_verify(const void *p, size_t from, size_t to, uint64_t seed)
+{
+    const unsigned char *b = p;
+    size_t k = from;
+    while (k < to && (k & 7u) != 0) {
+        if (b[k] != (unsigned char)(word_at(seed, k >> 3) >> ((k & 7u) * 8u)))
+            return k;
+        k++;
+    }
+    for (; k + 8 <= to; k += 8) {
+        uint64_t w;
+        memcpy(&w, b + k, 8);
+        if (w != word_at(seed, k >> 3)) {
+            for (size_t j = k; j < k + 8; j++)
+                if (b[j] != (unsigned char)(word_at(seed, j >> 3) >> ((j & 7u) * 8u)))
+                    return j;
+        }
+    }
+    for (; k < to; k++)
+        if (b[k] != (unsigned char)(word_at(seed, k >> 3) >> ((k & 7u) * 8u)))
+            return k;
+    return SIZE_MAX;
+}
+
+size_t hst_page_size(void)
+{
+    long v = sysconf(_SC_PAGESIZE);
+    return v > 0 ? (size_t)v : 4096u;
+}
+
+uint64_t hst_rss_kib(void)
+{
+    /* statm: size resident shared ...; in pages. read(), not stdio: no malloc. */
+    char buf[128];
+    int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return 0;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    if (n <= 0)
+        return 0;
+    buf[n] = '\0';
+    const char *s = buf;
+    while (*s && *s != ' ')
+        s++;
+    uint64_t pages = 0;
+    while (*s == ' ')
+        s++;
+    while (*s >= '0' && *s <= '9')
+        pages = pages * 10u + (uint64_t)(*s++ - '0');
+    return pages * (hst_page_size() / 1024u);
+}

@@ -1,0 +1,15 @@
+/* ref_subjects.c — links the reference heap's subjects into the heapspec tool.
+ * The engine finds them through weak references (so an engine linked into a
+ * user's own test carries no reference code); these strong references make
+ * the linker keep them in the tool. */
+#include "heapspec/mspace_subject.h"
+#include "heapspec/region_subject.h"
+
+typedef const struct hs_subject *(*hst_subject_fn)(void);
+
+__attribute__((used)) const hst_subject_fn hst_ref_subjects[] = {
+    hsr_malloc_subject,
+    hsr_mspace_subject,
+    hsr_region_subject,
+    hsr_memfd_subject,
+};
