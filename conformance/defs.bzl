@@ -16,7 +16,7 @@ if one of them unexpectedly passes, so the list cannot go stale.
 """
 
 def heapspec_malloc_conformance_test(name, malloc, expect_fail = [], clauses = [], size = "medium", tags = [], **kwargs):
-    args = ["--malloc-test"]
+    args = ["check", "--malloc-test"]
     for c in expect_fail:
         args += ["--expect-fail", c]
     if clauses:

@@ -169,7 +169,8 @@ const struct hs_subject *hst_libc_subject(void);
 struct hst_sink {
     int fd;                    /* event pipe */
     uint64_t checks[HSC_COUNT];
-    bool failed;               /* a violation was reported: stop */
+    bool failed;               /* a violation was reported in this case */
+    uint64_t failed_mask[(HSC_COUNT + 63) / 64]; /* clauses already reported */
     volatile uint32_t *pos;    /* shared word: op being executed (crash attribution) */
     uint64_t seen[64];         /* hashes of branch events already sent (sent once each) */
 };

@@ -294,7 +294,7 @@ static int cmd_check(int argc, char **argv, bool replay)
         }
         spec.name = strdup(name);
         if (preload != NULL) {
-            if (spec.builtin == NULL || strcmp(spec.builtin, "libc") != 0 || spec.preload) {
+            if (strcmp(name, "libc") != 0) {
                 fprintf(stderr, "heapspec: --preload goes with --subject libc\n");
                 return 2;
             }
@@ -304,8 +304,7 @@ static int cmd_check(int argc, char **argv, bool replay)
             }
             char *abs = realpath(preload, NULL);
             spec.preload = abs ? abs : preload;
-            const char *base = strrchr(spec.preload, '/');
-            spec.need = base ? base + 1 : spec.preload;
+            spec.need = spec.preload; /* by path: found whether or not it has a soname */
         }
         memset(&res[nres], 0, sizeof res[nres]);
         res[nres++].spec = spec;

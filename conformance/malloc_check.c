@@ -363,8 +363,10 @@ static void op_malloc_like(struct run *r, const struct hst_op *op)
         p = o->valloc(r->ctx, (size_t)n);
         break;
     case HSO_PVALLOC:
-        if (!need(r, (const void *)o->pvalloc, HSC_MALLOC_ALIGN_7, "pvalloc"))
+        if (!need(r, (const void *)o->pvalloc, HSC_MALLOC_ALIGN_7, "pvalloc")) {
+            skip_once(r, HSC_MALLOC_ALIGN_8, "not offered by the subject");
             return;
+        }
         what = "pvalloc";
         huge_clause = HSC_MALLOC_HUGE_5;
         align = hst_page_size();
@@ -493,8 +495,11 @@ static void op_realloc(struct run *r, const struct hst_op *op)
     const struct hs_malloc_ops *o = r->ops;
     bool arr = op->kind == HSO_REALLOCARRAY;
     int keep_clause = arr ? HSC_MALLOC_REALLOCARRAY_2 : HSC_MALLOC_REALLOC_1;
-    if (arr ? !need(r, (const void *)o->reallocarray, HSC_MALLOC_REALLOCARRAY_1, "reallocarray")
-            : !need(r, (const void *)o->realloc, HSC_MALLOC_REALLOC_1, "realloc"))
+    if (arr && !need(r, (const void *)o->reallocarray, HSC_MALLOC_REALLOCARRAY_1, "reallocarray")) {
+        skip_once(r, HSC_MALLOC_REALLOCARRAY_2, "not offered by the subject");
+        return;
+    }
+    if (!arr && !need(r, (const void *)o->realloc, HSC_MALLOC_REALLOC_1, "realloc"))
         return;
     uint64_t n = op->a;
     bool ovf = false;
@@ -687,17 +692,26 @@ static void op_write_usable(struct run *r, const struct hst_op *op)
     t_neighbours(r, b->p, &pred, &succ);
     if (pred && pred - 1 != op->dst)
         check_contents(r, pred - 1, HSC_MALLOC_USABLE_4, "after a neighbour wrote its usable size");
-    if (succ && !r->sink->failed)
+    if (succ)
         check_contents(r, succ - 1, HSC_MALLOC_USABLE_4, "after a neighbour wrote its usable size");
-    if (!r->sink->failed)
-        check_contents(r, op->dst, HSC_MALLOC_USABLE_4, "after writing its usable size");
+    check_contents(r, op->dst, HSC_MALLOC_USABLE_4, "after writing its usable size");
+}
+
+/* In address order over the live blocks (the treap), not over every id. */
+static void verify_tree(struct run *r, uint32_t t, const char *when)
+{
+    while (t) {
+        verify_tree(r, r->b[t - 1].left, when);
+        /* a damaged block is reported once; the others are still looked at */
+        if (!check_contents(r, t - 1, HSC_MALLOC_INTEGRITY_1, when))
+            r->b[t - 1].filled = 0;
+        t = r->b[t - 1].right;
+    }
 }
 
 static void verify_all(struct run *r, const char *when)
 {
-    for (uint32_t id = 0; id <= HST_MAX_ID && !r->sink->failed; id++)
-        if (r->b[id].live)
-            check_contents(r, id, HSC_MALLOC_INTEGRITY_1, when);
+    verify_tree(r, r->root, when);
 }
 
 /* ---------------------------------------------------------------- run */
@@ -716,7 +730,9 @@ int hst_malloc_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct hs
     if (r.b == NULL || r.ops == NULL)
         return -1;
     r.have_usable = r.ops->usable_size != NULL;
-    for (uint32_t i = 0; i < cs->nops && !sink->failed; i++) {
+    /* A violation abandons its operation, not the case: the later operations
+     * still judge the other clauses (each clause reports its first violation). */
+    for (uint32_t i = 0; i < cs->nops; i++) {
         const struct hst_op *op = &cs->ops[i];
         r.pos = i + 1;
         *sink->pos = r.pos;
@@ -750,12 +766,14 @@ int hst_malloc_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct hs
             break;
         }
     }
+    /* End of the trace: everything still live must be intact; then free it
+     * (unless the heap is already known to be damaged: freeing into it would
+     * only add a crash to the violation already reported). */
+    r.pos = cs->nops + 1;
+    *sink->pos = r.pos;
+    verify_all(&r, "at the end of the trace");
     if (!sink->failed) {
-        /* End of the trace: everything still live must be intact; then free it. */
-        r.pos = cs->nops + 1;
-        *sink->pos = r.pos;
-        verify_all(&r, "at the end of the trace");
-        for (uint32_t id = 0; id <= HST_MAX_ID && !sink->failed; id++)
+        for (uint32_t id = 0; id <= HST_MAX_ID; id++)
             if (r.b[id].live) {
                 void *p = (void *)r.b[id].p;
                 forget(&r, id);

@@ -70,8 +70,11 @@ struct outcome {
     enum hst_end end;
     int sig;
     uint32_t pos;           /* crash position, or the violation's */
-    int fail_clause;        /* -1 if none */
+    int fail_clause;        /* the first violated clause, -1 if none */
+    uint64_t failmask[(HSC_COUNT + 63) / 64]; /* every violated clause */
     char msg[768];
+    uint32_t crash_pos;     /* op in progress when the process died or hung */
+    char crash_msg[512];
 };
 
 static int write_all(int fd, const char *s, size_t n)
@@ -179,6 +182,15 @@ static int job_start(const struct hst_options *o, const struct hst_subject_spec 
             argv[a++] = (char *)spec->need;
         }
         argv[a] = NULL;
+#ifndef HST_ASAN
+        /* The bound holds from the first instruction, so an allocator that
+         * sizes its reservations at start-up sees it (ASan's shadow needs
+         * terabytes of address space: no bound under ASan). */
+        if (o->mem_limit > 0) {
+            struct rlimit as = {o->mem_limit, o->mem_limit};
+            setrlimit(RLIMIT_AS, &as);
+        }
+#endif
         execv(o->self, argv);
         dprintf(1, "E cannot run %s: %s\n", o->self, strerror(errno));
         _exit(127);
@@ -341,10 +353,13 @@ static void outcome_of(const struct job *j, struct outcome *oc)
     for (const char *l = j->ev; *l;) {
         const char *e = strchr(l, '\n');
         size_t len = e ? (size_t)(e - l) : strlen(l);
-        if (len > 2 && l[0] == 'F' && oc->fail_clause < 0) {
+        if (len > 2 && l[0] == 'F') {
             const char *id = l + 2, *sp = memchr(id, ' ', len - 2);
-            if (sp != NULL) {
-                oc->fail_clause = hst_clause_find(id, (size_t)(sp - id));
+            int c = sp ? hst_clause_find(id, (size_t)(sp - id)) : -1;
+            if (c >= 0)
+                oc->failmask[c / 64] |= 1ull << (c % 64);
+            if (sp != NULL && oc->fail_clause < 0) {
+                oc->fail_clause = c;
                 oc->pos = (uint32_t)strtoul(sp + 1, NULL, 10);
                 const char *m = strchr(sp + 1, ' ');
                 if (m != NULL && m < l + len)
@@ -359,30 +374,27 @@ static void outcome_of(const struct job *j, struct outcome *oc)
         }
         l = e ? e + 1 : l + len;
     }
+    oc->crash_pos = *j->pos;
     if (j->timed_out) {
         oc->end = HST_TIMEOUT;
-        oc->pos = *j->pos;
-        if (oc->fail_clause < 0)
-            snprintf(oc->msg, sizeof oc->msg, "timeout after %u s at operation %u",
-                     j->cs->timeout_s, oc->pos);
+        snprintf(oc->crash_msg, sizeof oc->crash_msg, "timeout after %u s at operation %u",
+                 j->cs->timeout_s, oc->crash_pos);
         return;
     }
     if (WIFSIGNALED(j->status) && !done) {
         oc->end = HST_CRASHED;
         oc->sig = WTERMSIG(j->status);
-        if (oc->fail_clause < 0) {
-            oc->pos = *j->pos;
-            snprintf(oc->msg, sizeof oc->msg, "the case's process died of SIG%s (%s) at operation %u",
-                     sigabbrev_np(oc->sig) ? sigabbrev_np(oc->sig) : "?", strsignal(oc->sig),
-                     oc->pos);
-        }
+        snprintf(oc->crash_msg, sizeof oc->crash_msg,
+                 "the case's process died of SIG%s (%s) at operation %u",
+                 sigabbrev_np(oc->sig) ? sigabbrev_np(oc->sig) : "?", strsignal(oc->sig),
+                 oc->crash_pos);
         return;
     }
-    if (!done && oc->fail_clause < 0) {
+    if (!done) {
         oc->end = HST_CRASHED;
-        oc->pos = *j->pos;
-        snprintf(oc->msg, sizeof oc->msg, "the case's process exited with status %d at operation %u",
-                 WIFEXITED(j->status) ? WEXITSTATUS(j->status) : -1, oc->pos);
+        snprintf(oc->crash_msg, sizeof oc->crash_msg,
+                 "the case's process exited with status %d at operation %u",
+                 WIFEXITED(j->status) ? WEXITSTATUS(j->status) : -1, oc->crash_pos);
         return;
     }
     oc->end = HST_RAN;
@@ -391,9 +403,9 @@ static void outcome_of(const struct job *j, struct outcome *oc)
 static bool same_failure(const struct outcome *a, const struct outcome *b)
 {
     if (a->fail_clause >= 0)
-        return b->fail_clause == a->fail_clause;
+        return (b->failmask[a->fail_clause / 64] >> (a->fail_clause % 64)) & 1u;
     if (a->end == HST_CRASHED)
-        return b->end == HST_CRASHED && b->sig == a->sig && b->fail_clause < 0;
+        return b->end == HST_CRASHED && b->sig == a->sig;
     return false;
 }
 
@@ -600,17 +612,41 @@ static void fold(const struct hst_options *o, struct hst_subject_result *r, cons
         return;
     }
     if (oc.fail_clause >= 0) {
+        /* every clause the case violated, each with its own first violation */
         r->cases_failed++;
-        record_failure(o, r, oc.fail_clause, cs, &oc, j->errtail);
-        return;
+        for (const char *l = j->ev; *l;) {
+            const char *e = strchr(l, '\n');
+            size_t len = e ? (size_t)(e - l) : strlen(l);
+            const char *sp = len > 2 && l[0] == 'F' ? memchr(l + 2, ' ', len - 2) : NULL;
+            int c = sp ? hst_clause_find(l + 2, (size_t)(sp - l - 2)) : -1;
+            if (c >= 0) {
+                struct outcome one = oc;
+                one.fail_clause = c;
+                one.pos = (uint32_t)strtoul(sp + 1, NULL, 10);
+                const char *m = strchr(sp + 1, ' ');
+                one.msg[0] = '\0';
+                if (m != NULL && m < l + len)
+                    snprintf(one.msg, sizeof one.msg, "%.*s", (int)(l + len - m - 1), m + 1);
+                record_failure(o, r, c, cs, &one, j->errtail);
+            }
+            l = e ? e + 1 : l + len;
+        }
+        if (oc.end == HST_RAN)
+            return;
     }
     if (oc.end != HST_RAN) {
         /* a crash or a hang counts against every judged clause the case names */
-        r->cases_failed++;
+        if (oc.fail_clause < 0)
+            r->cases_failed++;
+        struct outcome crash = oc;
+        crash.fail_clause = -1;
+        crash.pos = oc.crash_pos;
+        memset(crash.failmask, 0, sizeof crash.failmask);
+        snprintf(crash.msg, sizeof crash.msg, "%s", oc.crash_msg);
         for (uint32_t i = 0; i < cs->nclauses; i++) {
             int c = cs->clauses[i];
             if (hst_clauses[c].cls == HST_R || hst_clauses[c].cls == HST_X)
-                record_failure(o, r, c, cs, &oc, j->errtail);
+                record_failure(o, r, c, cs, &crash, j->errtail);
         }
     }
 }
@@ -710,14 +746,7 @@ int hst_child_main(int argc, char **argv)
         spec.name = "?";
     struct rlimit core = {0, 0};
     setrlimit(RLIMIT_CORE, &core);
-#ifndef HST_ASAN
-    if (mem > 0) {
-        struct rlimit as = {mem, mem};
-        setrlimit(RLIMIT_AS, &as);
-    }
-#else
-    (void)mem; /* ASan's shadow needs terabytes of address space */
-#endif
+    (void)mem; /* RLIMIT_AS was set before exec (see job_start) */
     struct hst_arena arena;
     if (hst_arena_init(&arena, (size_t)256 << 20) != 0) {
         child_error("engine: cannot map its arena");

@@ -51,13 +51,17 @@ bool hst_judge(struct hst_sink *s, int c, uint32_t pos, bool ok, const char *fmt
     s->checks[c]++;
     if (ok)
         return true;
+    s->failed = true;
+    uint64_t bit = 1ull << (c % 64);
+    if (s->failed_mask[c / 64] & bit)
+        return false; /* the first violation of a clause is the one reported */
+    s->failed_mask[c / 64] |= bit;
     char msg[768];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     hst_emit(s, "F %s %u %s", hst_clauses[c].id, pos, msg);
-    s->failed = true;
     return false;
 }
 

@@ -311,7 +311,7 @@ static int gen_random(struct parser *p, uint64_t seed, uint64_t count, uint64_t 
             op.kind = HSO_REALLOC;
             op.dst = op.src = id;
             op.a = sz;
-        } else if (r < 95) {
+        } else if (r < 99) {
             op.kind = HSO_USABLE_SIZE;
             op.dst = id;
         } else {
