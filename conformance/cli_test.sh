@@ -74,13 +74,14 @@ expect 1 "cannot load subject library" check --subject-lib "$tmp/fake.so" --corp
 
 # Reports: JSON parses with the documented shape; JUnit is XML with one
 # testcase per listed clause; the terminal summary is the last line.
-"$tool" check --subject glibc --corpus "$tmp/ok.trace" --json "$tmp/r.json" --junit "$tmp/r.xml" >"$tmp/r.txt" 2>&1
+"$tool" check --subject glibc --corpus "$tmp/ok.trace" --json "$tmp/r.json" --junit "$tmp/r.xml" \
+  --html "$tmp/r.html" >"$tmp/r.txt" 2>&1
 rc=$?
 if [ "$rc" -ne 0 ]; then
   echo "FAIL: a passing trace exited $rc" >&2
   fails=$((fails + 1))
 fi
-if python3 - "$tmp/r.json" "$tmp/r.xml" <<'PY'; then pass=$((pass + 1)); else fails=$((fails + 1)); fi
+if python3 - "$tmp/r.json" "$tmp/r.xml" "$tmp/r.html" <<'PY'; then pass=$((pass + 1)); else fails=$((fails + 1)); fi
 import json, sys, xml.etree.ElementTree as ET
 j = json.load(open(sys.argv[1]))
 assert j["heapspec"]["abi_version"] == 1
@@ -93,6 +94,23 @@ assert j["summary"]["failed"] == 0
 t = ET.parse(sys.argv[2]).getroot()
 cases = t.findall(".//testcase")
 assert len(cases) == len(s["clauses"]), (len(cases), len(s["clauses"]))
+from html.parser import HTMLParser
+class P(HTMLParser):
+    def __init__(self):
+        super().__init__(); self.stack = []; self.rows = 0; self.cells = []
+    def handle_starttag(self, tag, attrs):
+        if tag in ("meta", "br"): return
+        self.stack.append(tag)
+        if tag == "tr": self.rows += 1
+        if tag == "td": self.cells.append(dict(attrs).get("class"))
+    def handle_endtag(self, tag):
+        if tag in ("meta", "br"): return
+        assert self.stack and self.stack[-1] == tag, (self.stack[-3:], tag)
+        self.stack.pop()
+p = P(); p.feed(open(sys.argv[3]).read()); p.close()
+assert not p.stack, p.stack
+assert p.rows == len(s["clauses"]) + 1, p.rows
+assert "PASS" in p.cells
 PY
 tail -1 "$tmp/r.txt" | grep -Eq '^clauses: [0-9]+ passed, 0 failed, [0-9]+ skipped$' && pass=$((pass + 1)) || {
   echo "FAIL: last line of the report: $(tail -1 "$tmp/r.txt")" >&2

@@ -25,7 +25,7 @@ static int usage(const char *msg)
             "                      [--family malloc] [--case NAME[,...]] [--clause ID[,...]]\n"
             "                      [--corpus PATH] [--jobs N] [--timeout-scale PCT] [--mem-mb N]\n"
             "                      [--profile default|hardening] [--no-minimize] [--progress]\n"
-            "                      [--json FILE] [--junit FILE]\n"
+            "                      [--json FILE] [--junit FILE] [--html FILE]\n"
             "       heapspec replay --subject NAME TRACE-FILE...   (check over the given traces)\n"
             "       heapspec coverage [--corpus PATH]   (every R clause has a case)\n"
             "       heapspec version\n");
@@ -168,7 +168,7 @@ static int cmd_check(int argc, char **argv, bool replay)
     o.minimize = true;
     o.progress = isatty(2);
     const char *subjects = NULL, *preload = NULL, *cases = NULL, *clauses = NULL;
-    const char *json = NULL, *junit = NULL;
+    const char *json = NULL, *junit = NULL, *html = NULL;
     const char *libs[MAX_SUBJECTS];
     int nlibs = 0;
     const char *paths[64];
@@ -182,6 +182,7 @@ static int cmd_check(int argc, char **argv, bool replay)
             strcmp(a, "--subject-lib") == 0 || strcmp(a, "--family") == 0 ||
             strcmp(a, "--case") == 0 || strcmp(a, "--clause") == 0 || strcmp(a, "--corpus") == 0 ||
             strcmp(a, "--jobs") == 0 || strcmp(a, "--json") == 0 || strcmp(a, "--junit") == 0 ||
+            strcmp(a, "--html") == 0 ||
             strcmp(a, "--timeout-scale") == 0 || strcmp(a, "--mem-mb") == 0 ||
             strcmp(a, "--profile") == 0) {
             if (v == NULL) {
@@ -218,6 +219,8 @@ static int cmd_check(int argc, char **argv, bool replay)
                 json = v;
             else if (strcmp(a, "--junit") == 0)
                 junit = v;
+            else if (strcmp(a, "--html") == 0)
+                html = v;
             else if (strcmp(a, "--profile") == 0) {
                 if (strcmp(v, "default") == 0)
                     o.profile = HST_PROFILE_DEFAULT;
@@ -402,6 +405,15 @@ static int cmd_check(int argc, char **argv, bool replay)
             return 2;
         }
         hst_report_junit(f, res, nres, filtered, o.profile);
+        fclose(f);
+    }
+    if (html != NULL) {
+        FILE *f = fopen(html, "w");
+        if (f == NULL) {
+            fprintf(stderr, "heapspec: --html %s: %s\n", html, strerror(errno));
+            return 2;
+        }
+        hst_report_html(f, res, nres, filtered, o.profile);
         fclose(f);
     }
     unsigned p, fl, sk;

@@ -314,3 +314,82 @@ void hst_report_junit(FILE *f, const struct hst_subject_result *res, size_t n, b
     }
     fprintf(f, "</testsuites>\n");
 }
+
+/* ------------------------------------------------------------------ HTML */
+
+static void html_str(FILE *f, const char *s)
+{
+    xml_str(f, s);
+}
+
+void hst_report_html(FILE *f, const struct hst_subject_result *res, size_t n, bool filtered,
+                     unsigned profile)
+{
+    unsigned p, fl, sk;
+    hst_summary(res, n, filtered, profile, &p, &fl, &sk);
+    fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+               "<title>heapspec report</title>\n<style>\n"
+               "body{font:14px system-ui,sans-serif;margin:2em;color:#222}\n"
+               "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;"
+               "vertical-align:top}\nth{background:#f0f0f0}td.id{font-family:monospace;white-space:nowrap}\n"
+               ".PASS{background:#d9f2d9}.FAIL,.ERROR{background:#f7c6c6;font-weight:bold}"
+               ".SKIP,.NOT-RUN{background:#eee;color:#777}.RECORD,.FIGURE{background:#dde8f7}\n"
+               "pre{background:#f8f8f8;padding:6px;border:1px solid #ddd}\n"
+               "small{color:#555}</style></head><body>\n");
+    fprintf(f, "<h1>heapspec %s &mdash; malloc family</h1>\n", HST_VERSION);
+    fprintf(f, "<p id=\"summary\">clauses: %u passed, %u failed, %u skipped</p>\n", p, fl, sk);
+    fprintf(f, "<table><tr><th>clause</th><th>class</th>");
+    for (size_t s = 0; s < n; s++) {
+        fprintf(f, "<th>");
+        html_str(f, res[s].spec.name);
+        fprintf(f, "<br><small>%u cases</small></th>", res[s].cases_run);
+    }
+    fprintf(f, "<th>statement</th></tr>\n");
+    for (int c = 0; c < HSC_COUNT; c++) {
+        if (!hst_listed(res, n, c, filtered, profile))
+            continue;
+        fprintf(f, "<tr><td class=\"id\">%s</td><td>%c</td>", hst_clauses[c].id,
+                hst_clauses[c].cls);
+        for (size_t s = 0; s < n; s++) {
+            const char *d;
+            char buf[1024];
+            const char *vn = hst_verdict_name(&res[s], c, &d, buf, sizeof buf);
+            fprintf(f, "<td class=\"%s\" title=\"", vn);
+            html_str(f, d);
+            fprintf(f, "\">%s", vn);
+            if (d[0] && strcmp(vn, "FAIL") != 0) {
+                fprintf(f, "<br><small>");
+                html_str(f, d);
+                fprintf(f, "</small>");
+            }
+            fprintf(f, "</td>");
+        }
+        fprintf(f, "<td>");
+        html_str(f, hst_clauses[c].statement);
+        fprintf(f, "<br><small>");
+        html_str(f, hst_clauses[c].source);
+        fprintf(f, "</small></td></tr>\n");
+    }
+    fprintf(f, "</table>\n");
+    for (size_t s = 0; s < n; s++)
+        for (int c = 0; c < HSC_COUNT; c++) {
+            const struct hst_verdict *v = &res[s].v[c];
+            if (v->nfail == 0)
+                continue;
+            fprintf(f, "<h3 id=\"%s-%s\">FAIL %s on ", res[s].spec.name, hst_clauses[c].id,
+                    hst_clauses[c].id);
+            html_str(f, res[s].spec.name);
+            fprintf(f, "</h3>\n<p>");
+            html_str(f, v->first.msg);
+            fprintf(f, "<br><small>case %s (", v->first.cs->name);
+            html_str(f, v->first.cs->file);
+            fprintf(f, ":%u), operation %u; shortest trace %u of %u operations</small></p>\n<pre>",
+                    v->first.cs->line, v->first.pos, v->first.ntrace, v->first.orig_len);
+            for (uint32_t i = 0; i < v->first.ntrace; i++) {
+                html_str(f, v->first.trace[i]);
+                fputc('\n', f);
+            }
+            fprintf(f, "</pre>\n");
+        }
+    fprintf(f, "</body></html>\n");
+}

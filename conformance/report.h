@@ -21,5 +21,7 @@ void hst_report_json(FILE *f, const struct hst_subject_result *res, size_t n, bo
                      unsigned profile);
 void hst_report_junit(FILE *f, const struct hst_subject_result *res, size_t n, bool filtered,
                       unsigned profile);
+void hst_report_html(FILE *f, const struct hst_subject_result *res, size_t n, bool filtered,
+                     unsigned profile);
 
 #endif
