@@ -4,8 +4,8 @@
 #include "hs_internal.h"
 
 struct hst_clause hst_clauses[HSC_COUNT] = {
-#define HS_CLAUSE(id, cls, grp, stmt, src) {"", #cls[0], #grp, "malloc", stmt, src},
-#include "clauses/malloc.def"
+#define HS_CLAUSE(id, cls, grp, stmt, src) {"", #cls[0], #grp, HS_FAMILY, stmt, src},
+#include "clauses/all.def"
 #undef HS_CLAUSE
 };
 
@@ -16,7 +16,7 @@ static void fill_ids(void)
 {
     static const char *raw[HSC_COUNT] = {
 #define HS_CLAUSE(id, cls, grp, stmt, src) #id,
-#include "clauses/malloc.def"
+#include "clauses/all.def"
 #undef HS_CLAUSE
     };
     for (int i = 0; i < HSC_COUNT; i++) {

@@ -16,7 +16,7 @@ if one of them unexpectedly passes, so the list cannot go stale.
 """
 
 def heapspec_malloc_conformance_test(name, malloc, expect_fail = [], clauses = [], size = "medium", tags = [], **kwargs):
-    args = ["check", "--malloc-test"]
+    args = ["check", "--malloc-test", "--family", "malloc"]
     for c in expect_fail:
         args += ["--expect-fail", c]
     if clauses:
@@ -25,7 +25,7 @@ def heapspec_malloc_conformance_test(name, malloc, expect_fail = [], clauses = [
         name = name,
         malloc = malloc,
         deps = [Label("//conformance:main")],
-        data = [Label("//conformance:malloc_corpus")],
+        data = [Label("//conformance:corpus")],
         linkopts = ["-rdynamic"],
         linkstatic = True,
         args = args,

@@ -42,7 +42,7 @@ enum hst_class { HST_R = 'R', HST_I = 'I', HST_X = 'X', HST_U = 'U', HST_Q = 'Q'
 
 enum hst_clause_id {
 #define HS_CLAUSE(id, cls, grp, stmt, src) HSC_##id,
-#include "clauses/malloc.def"
+#include "clauses/all.def"
 #undef HS_CLAUSE
     HSC_COUNT
 };
@@ -94,7 +94,7 @@ enum hst_op_kind {
 #define HST_MAX_ID 65535u
 
 struct hst_op {
-    uint8_t kind;     /* enum hst_op_kind */
+    uint16_t kind;    /* the family's operation kind (enum hst_op_kind for malloc) */
     uint32_t dst;     /* block id made (or used) by the op, HST_NULL_ID for null */
     uint32_t src;     /* realloc source id, HST_NULL_ID for null */
     uint64_t a, b, c; /* numeric arguments, by kind */
@@ -103,11 +103,14 @@ struct hst_op {
 
 enum hst_profile { HST_PROFILE_DEFAULT = 0, HST_PROFILE_HARDENING = 1 };
 
+struct hst_family;
+
 struct hst_case {
     const char *name;
     const char *file;  /* corpus file it came from */
     uint32_t line;     /* line of `case` */
     const char *family;
+    const struct hst_family *fam;
     int clauses[16];   /* clause indices named by `clauses` */
     uint32_t nclauses;
     uint32_t timeout_s;
@@ -129,9 +132,47 @@ int hst_parse(struct hst_arena *a, struct hst_corpus *c, const char *file, const
 /* Loads every *.trace file under dir (sorted) or the file itself. */
 int hst_load_path(struct hst_arena *a, struct hst_corpus *c, const char *path, char *err,
                   size_t errlen);
-/* Writes op as one trace line into buf (no newline). */
+/* Writes op as one trace line into buf (no newline): hst_op_format for a
+ * malloc-family op, hst_op_format_in for any family's. */
 void hst_op_format(const struct hst_op *op, char *buf, size_t len);
+void hst_op_format_in(const struct hst_family *f, const struct hst_op *op, char *buf, size_t len);
 const char *hst_op_name(unsigned kind);
+
+/* ------------------------------------------------------------- families */
+
+/* One operation of a family's trace grammar:
+ *   NAME [#dst [#src]] [NUM ...]  or  NAME WORD  (when words != NULL; a = word index) */
+struct hst_opdesc {
+    const char *name;
+    uint16_t kind;
+    uint8_t nids;          /* 0, 1 (dst) or 2 (dst src) */
+    uint8_t nnums;         /* numbers after the ids */
+    bool id_may_be_null;   /* `null` allowed for the first id (and always for src) */
+    const char *const *words;
+    uint8_t nwords;
+};
+
+struct hst_sink;
+
+/* A family: its trace grammar, its checker, and whether a subject offers it. */
+struct hst_family {
+    const char *name;
+    const struct hst_opdesc *ops;
+    size_t nops;
+    int (*run)(const struct hs_subject *subj, hs_ctx_t *ctx, const struct hst_case *cs,
+               struct hst_sink *sink, struct hst_arena *arena);
+    bool (*offered)(const struct hs_subject *subj);
+    int selfcheck; /* clause judged by the subject's own check walker, or -1 */
+};
+
+extern const struct hst_family hst_malloc_family;
+/* Family by name, or NULL. */
+const struct hst_family *hst_family_find(const char *name, size_t len);
+/* Every family this tool judges, NULL-terminated. */
+extern const struct hst_family *const hst_families[];
+/* Position of f in hst_families (of the family named name: hst_family_index_of). */
+int hst_family_index(const struct hst_family *f);
+int hst_family_index_of(const char *name);
 
 /* ------------------------------------------------------------- subjects */
 

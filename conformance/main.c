@@ -22,7 +22,7 @@ static int usage(const char *msg)
             "usage: heapspec list\n"
             "       heapspec clauses [--tsv | --json]\n"
             "       heapspec check --subject NAME[,NAME...] [--subject-lib PATH] [--preload PATH]\n"
-            "                      [--family malloc] [--case NAME[,...]] [--clause ID[,...]]\n"
+            "                      [--family F[,F...]] [--case NAME[,...]] [--clause ID[,...]]\n"
             "                      [--corpus PATH] [--jobs N] [--timeout-scale PCT] [--mem-mb N]\n"
             "                      [--profile default|hardening] [--no-minimize] [--progress]\n"
             "                      [--json FILE] [--junit FILE] [--html FILE]\n"
@@ -51,23 +51,23 @@ static const char *default_corpus(void)
     const char *self = self_path();
     const char *rf = getenv("RUNFILES_DIR");
     if (rf != NULL) {
-        snprintf(buf, sizeof buf, "%s/heapspec/conformance/corpus/malloc", rf);
+        snprintf(buf, sizeof buf, "%s/heapspec/conformance/corpus", rf);
         if (access(buf, R_OK) == 0)
             return buf;
     }
     if (self != NULL) {
-        snprintf(buf, sizeof buf, "%s.runfiles/heapspec/conformance/corpus/malloc", self);
+        snprintf(buf, sizeof buf, "%s.runfiles/heapspec/conformance/corpus", self);
         if (access(buf, R_OK) == 0)
             return buf;
     }
     const char *src = getenv("TEST_SRCDIR");
     if (src != NULL) {
-        snprintf(buf, sizeof buf, "%s/heapspec/conformance/corpus/malloc", src);
+        snprintf(buf, sizeof buf, "%s/heapspec/conformance/corpus", src);
         if (access(buf, R_OK) == 0)
             return buf;
     }
-    if (access("conformance/corpus/malloc", R_OK) == 0)
-        return "conformance/corpus/malloc";
+    if (access("conformance/corpus", R_OK) == 0)
+        return "conformance/corpus";
     return NULL;
 }
 
@@ -168,6 +168,7 @@ static int cmd_check(int argc, char **argv, bool replay)
     o.minimize = true;
     o.progress = isatty(2);
     const char *subjects = NULL, *preload = NULL, *cases = NULL, *clauses = NULL;
+    const char *families = NULL;
     const char *json = NULL, *junit = NULL, *html = NULL;
     const char *libs[MAX_SUBJECTS];
     int nlibs = 0;
@@ -199,14 +200,17 @@ static int cmd_check(int argc, char **argv, bool replay)
                     return usage("too many --subject-lib");
                 libs[nlibs++] = v;
             } else if (strcmp(a, "--family") == 0) {
-                if (strcmp(v, "malloc") != 0) {
-                    fprintf(stderr,
-                            "heapspec: family %s: this version judges the malloc family "
-                            "(the other families' tables are in the ABI; their checkers are not "
-                            "built yet)\n",
-                            v);
-                    return 2;
+                for (const char *p = v; p && *p;) {
+                    const char *e = strchr(p, ',');
+                    size_t len = e ? (size_t)(e - p) : strlen(p);
+                    if (hst_family_find(p, len) == NULL) {
+                        fprintf(stderr, "heapspec: family %.*s: not judged by this version "
+                                        "(see `heapspec list`)\n", (int)len, p);
+                        return 2;
+                    }
+                    p = e ? e + 1 : NULL;
                 }
+                families = v;
             } else if (strcmp(a, "--case") == 0)
                 cases = v;
             else if (strcmp(a, "--clause") == 0)
@@ -344,6 +348,8 @@ static int cmd_check(int argc, char **argv, bool replay)
             ok = false;
         if (cases != NULL)
             ok = in_list(cases, cs->name);
+        if (families != NULL && !in_list(families, cs->fam->name))
+            ok = false;
         if (ok && clauses != NULL) {
             bool any = false;
             for (uint32_t k = 0; k < cs->nclauses; k++)
@@ -383,7 +389,8 @@ static int cmd_check(int argc, char **argv, bool replay)
         return 2;
     }
     bool filtered = cases != NULL || clauses != NULL || replay;
-    printf("heapspec %s: malloc family, %u case%s, %zu subject%s\n", HST_VERSION, nsel,
+    printf("heapspec %s: %s, %u case%s, %zu subject%s\n", HST_VERSION,
+           families ? families : "all families", nsel,
            nsel == 1 ? "" : "s", nres, nres == 1 ? "" : "s");
     fflush(stdout);
     if (hst_check(&o, &corpus, sel, res, nres) != 0)
@@ -459,8 +466,10 @@ int main(int argc, char **argv)
         return hst_child_main(argc, argv);
     if (strcmp(cmd, "list") == 0) {
         hst_subject_list();
-        printf("families judged: malloc (ABI v%u tables: malloc mspace region ring buddy gc spaces)\n",
-               HS_ABI_VERSION);
+        printf("families judged:");
+        for (size_t i = 0; hst_families[i] != NULL; i++)
+            printf(" %s", hst_families[i]->name);
+        printf(" (ABI v%u tables: malloc mspace region ring buddy gc spaces)\n", HS_ABI_VERSION);
         return 0;
     }
     if (strcmp(cmd, "clauses") == 0)

@@ -57,8 +57,14 @@ bool hst_listed(const struct hst_subject_result *res, size_t n, int c, bool filt
 {
     if (hst_clauses[c].cls == HST_U && profile != HST_PROFILE_HARDENING && filtered)
         return false;
-    if (!filtered)
-        return true;
+    if (!filtered) {
+        /* every clause of each family that ran */
+        int fi = hst_family_index_of(hst_clauses[c].family);
+        for (size_t i = 0; i < n; i++)
+            if (fi >= 0 && res[i].family_ran[fi])
+                return true;
+        return false;
+    }
     for (size_t i = 0; i < n; i++)
         if (res[i].v[c].touched)
             return true;

@@ -98,7 +98,8 @@ static char *serialize(const struct hst_case *cs, const uint8_t *keep, size_t *l
     char *buf = malloc(cap);
     if (buf == NULL)
         return NULL;
-    n += (size_t)snprintf(buf + n, cap - n, "case %s\nclauses", cs->name);
+    n += (size_t)snprintf(buf + n, cap - n, "case %s\nfamily %s\nclauses", cs->name,
+                          cs->fam->name);
     for (uint32_t i = 0; i < cs->nclauses; i++)
         n += (size_t)snprintf(buf + n, cap - n, " %s", hst_clauses[cs->clauses[i]].id);
     n += (size_t)snprintf(buf + n, cap - n, "\nprofile %s\n",
@@ -106,7 +107,7 @@ static char *serialize(const struct hst_case *cs, const uint8_t *keep, size_t *l
     for (uint32_t i = 0; i < cs->nops; i++) {
         if (keep != NULL && !keep[i])
             continue;
-        hst_op_format(&cs->ops[i], buf + n, cap - n - 8);
+        hst_op_format_in(cs->fam, &cs->ops[i], buf + n, cap - n - 8);
         n += strlen(buf + n);
         buf[n++] = '\n';
     }
@@ -496,7 +497,7 @@ static void minimize(const struct hst_options *o, const struct hst_subject_spec 
         for (uint32_t i = 0; i < n; i++)
             if (keep[i]) {
                 char line[160];
-                hst_op_format(&cs->ops[i], line, sizeof line);
+                hst_op_format_in(cs->fam, &cs->ops[i], line, sizeof line);
                 f->trace[f->ntrace++] = strdup(line);
             }
     }
@@ -551,6 +552,7 @@ static void fold(const struct hst_options *o, struct hst_subject_result *r, cons
     outcome_of(j, &oc);
     r->cases_run++;
     r->seconds += now_s() - j->started;
+    r->family_ran[hst_family_index(cs->fam)] = true;
     for (uint32_t i = 0; i < cs->nclauses; i++)
         r->v[cs->clauses[i]].touched = true;
     for (const char *l = j->ev; *l;) {
@@ -561,7 +563,14 @@ static void fold(const struct hst_options *o, struct hst_subject_result *r, cons
             size_t idlen = sp ? (size_t)(sp - id) : len - 2;
             const char *rest = sp ? sp + 1 : l + len;
             size_t restlen = (size_t)(l + len - rest);
-            int c = (l[0] == 'D' || l[0] == 'E') ? -1 : hst_clause_find(id, idlen);
+            if (l[0] == 'N') {
+                /* the subject does not offer this case's family */
+                for (int k = 0; k < HSC_COUNT; k++)
+                    if (strcmp(hst_clauses[k].family, cs->fam->name) == 0 && !r->v[k].checks)
+                        snprintf(r->v[k].skip, sizeof r->v[k].skip,
+                                 "subject does not offer the %s family", cs->fam->name);
+            }
+            int c = (l[0] == 'D' || l[0] == 'E' || l[0] == 'N') ? -1 : hst_clause_find(id, idlen);
             if (c >= 0) {
                 struct hst_verdict *v = &r->v[c];
                 v->touched = true;
@@ -775,14 +784,17 @@ int hst_child_main(int argc, char **argv)
         child_error(err);
         return 2;
     }
-    if (s->malloc_ops == NULL) {
-        child_error("subject does not offer the malloc family");
-        return 2;
+    const struct hst_case *cs = &corpus.cases[0];
+    if (!cs->fam->offered(s)) {
+        dprintf(1, "N %s\nD 0\n", cs->fam->name);
+        _exit(0);
     }
     struct hs_malloc_ops ops;
-    hst_copy_malloc_ops(&ops, s->malloc_ops);
     struct hs_subject local = *s;
-    local.malloc_ops = &ops;
+    if (s->malloc_ops != NULL) {
+        hst_copy_malloc_ops(&ops, s->malloc_ops);
+        local.malloc_ops = &ops;
+    }
     hs_ctx_t *ctx = NULL;
     int rc = s->open(NULL, &ctx);
     if (rc != 0) {
@@ -795,16 +807,15 @@ int hst_child_main(int argc, char **argv)
     void *shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, 3, 0);
     if (shared != MAP_FAILED)
         sink.pos = shared;
-    const struct hst_case *cs = &corpus.cases[0];
-    if (hst_malloc_run(&local, ctx, cs, &sink, &arena) != 0) {
+    if (cs->fam->run(&local, ctx, cs, &sink, &arena) != 0) {
         child_error("engine: the checker could not run (arena exhausted?)");
         return 2;
     }
-    if (!sink.failed && s->check != NULL &&
+    if (!sink.failed && cs->fam->selfcheck >= 0 && s->check != NULL &&
         HS_HAS_FIELD(s, struct hs_subject, check)) {
         char msg[512] = "";
         int ok = s->check(ctx, msg, sizeof msg);
-        hst_judge(&sink, HSC_MALLOC_SELFCHECK_1, cs->nops, ok == 0,
+        hst_judge(&sink, cs->fam->selfcheck, cs->nops, ok == 0,
                   "the subject's own invariant walker failed: %s", msg);
     }
     for (int c = 0; c < HSC_COUNT; c++)

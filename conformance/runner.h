@@ -49,6 +49,7 @@ struct hst_subject_result {
     char error[512];     /* subject could not be used at all */
     struct hst_verdict v[HSC_COUNT];
     uint32_t cases_run, cases_failed;
+    bool family_ran[16];   /* by hst_family_index() */
     double seconds;
 };
 

@@ -19,57 +19,89 @@
 #define MAX_TOKENS 16
 #define MAX_OPS_PER_CASE (1u << 22)
 
-struct op_desc {
-    const char *name;
-    uint8_t kind;
-    uint8_t nids;  /* block ids at the start: 0, 1 (dst) or 2 (dst src) */
-    uint8_t nnums; /* numbers after the ids */
-    uint8_t optional_nums; /* trailing numbers that may be left out */
-    bool id_may_be_null;
-};
-
-static const struct op_desc ops[] = {
-    {"malloc", HSO_MALLOC, 1, 1, 0, false},
-    {"calloc", HSO_CALLOC, 1, 2, 0, false},
-    {"realloc", HSO_REALLOC, 2, 1, 0, false},
-    {"reallocarray", HSO_REALLOCARRAY, 2, 2, 0, false},
-    {"aligned_alloc", HSO_ALIGNED_ALLOC, 1, 2, 0, false},
-    {"posix_memalign", HSO_POSIX_MEMALIGN, 1, 2, 0, false},
-    {"memalign", HSO_MEMALIGN, 1, 2, 0, false},
-    {"valloc", HSO_VALLOC, 1, 1, 0, false},
-    {"pvalloc", HSO_PVALLOC, 1, 1, 0, false},
-    {"free", HSO_FREE, 1, 0, 0, true},
-    {"free_sized", HSO_FREE_SIZED, 1, 0, 0, false},
-    {"free_aligned_sized", HSO_FREE_ALIGNED_SIZED, 1, 0, 0, false},
-    {"usable_size", HSO_USABLE_SIZE, 1, 0, 0, true},
-    {"write_usable", HSO_WRITE_USABLE, 1, 0, 0, false},
-    {"verify", HSO_VERIFY, 0, 0, 0, false},
-    {"threads", HSO_THREADS, 0, 3, 0, false},
-    {"cross_free", HSO_CROSS_FREE, 0, 2, 0, false},
-    {"thread_exit", HSO_THREAD_EXIT, 0, 2, 0, false},
-    {"fork_under_threads", HSO_FORK, 0, 2, 0, false},
-    {"interpose", HSO_INTERPOSE, 0, 0, 0, false},
-    {"reuse", HSO_REUSE, 0, 2, 0, false},
-    {"churn", HSO_CHURN, 0, 2, 0, false},
-    {"harden", HSO_HARDEN, 0, 0, 0, false}, /* takes a word, handled apart */
-};
-
 static const char *const harden_kinds[] = {"double_free", "interior_free", "foreign_free",
                                            "uaf_write"};
 
-const char *hst_op_name(unsigned kind)
+/* The malloc family's grammar; other families bring their own tables. */
+static const struct hst_opdesc malloc_ops[] = {
+    {"malloc", HSO_MALLOC, 1, 1, false, NULL, 0},
+    {"calloc", HSO_CALLOC, 1, 2, false, NULL, 0},
+    {"realloc", HSO_REALLOC, 2, 1, false, NULL, 0},
+    {"reallocarray", HSO_REALLOCARRAY, 2, 2, false, NULL, 0},
+    {"aligned_alloc", HSO_ALIGNED_ALLOC, 1, 2, false, NULL, 0},
+    {"posix_memalign", HSO_POSIX_MEMALIGN, 1, 2, false, NULL, 0},
+    {"memalign", HSO_MEMALIGN, 1, 2, false, NULL, 0},
+    {"valloc", HSO_VALLOC, 1, 1, false, NULL, 0},
+    {"pvalloc", HSO_PVALLOC, 1, 1, false, NULL, 0},
+    {"free", HSO_FREE, 1, 0, true, NULL, 0},
+    {"free_sized", HSO_FREE_SIZED, 1, 0, false, NULL, 0},
+    {"free_aligned_sized", HSO_FREE_ALIGNED_SIZED, 1, 0, false, NULL, 0},
+    {"usable_size", HSO_USABLE_SIZE, 1, 0, true, NULL, 0},
+    {"write_usable", HSO_WRITE_USABLE, 1, 0, false, NULL, 0},
+    {"verify", HSO_VERIFY, 0, 0, false, NULL, 0},
+    {"threads", HSO_THREADS, 0, 3, false, NULL, 0},
+    {"cross_free", HSO_CROSS_FREE, 0, 2, false, NULL, 0},
+    {"thread_exit", HSO_THREAD_EXIT, 0, 2, false, NULL, 0},
+    {"fork_under_threads", HSO_FORK, 0, 2, false, NULL, 0},
+    {"interpose", HSO_INTERPOSE, 0, 0, false, NULL, 0},
+    {"reuse", HSO_REUSE, 0, 2, false, NULL, 0},
+    {"churn", HSO_CHURN, 0, 2, false, NULL, 0},
+    {"harden", HSO_HARDEN, 0, 0, false, harden_kinds, 4},
+};
+
+static bool malloc_offered(const struct hs_subject *s)
 {
-    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
-        if (ops[i].kind == kind)
-            return ops[i].name;
-    return "?";
+    return s->malloc_ops != NULL;
 }
 
-static const struct op_desc *op_find(const char *s, size_t n)
+const struct hst_family hst_malloc_family = {
+    "malloc", malloc_ops, sizeof malloc_ops / sizeof malloc_ops[0], hst_malloc_run,
+    malloc_offered, HSC_MALLOC_SELFCHECK_1,
+};
+
+const struct hst_family *const hst_families[] = {&hst_malloc_family, NULL};
+
+const struct hst_family *hst_family_find(const char *name, size_t len)
 {
-    for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
-        if (strlen(ops[i].name) == n && memcmp(ops[i].name, s, n) == 0)
-            return &ops[i];
+    for (size_t i = 0; hst_families[i] != NULL; i++)
+        if (strlen(hst_families[i]->name) == len && memcmp(hst_families[i]->name, name, len) == 0)
+            return hst_families[i];
+    return NULL;
+}
+
+int hst_family_index(const struct hst_family *f)
+{
+    for (int i = 0; hst_families[i] != NULL; i++)
+        if (hst_families[i] == f)
+            return i;
+    return 0;
+}
+
+int hst_family_index_of(const char *name)
+{
+    const struct hst_family *f = hst_family_find(name, strlen(name));
+    return f ? hst_family_index(f) : -1;
+}
+
+static const struct hst_opdesc *desc_of(const struct hst_family *f, unsigned kind)
+{
+    for (size_t i = 0; i < f->nops; i++)
+        if (f->ops[i].kind == kind)
+            return &f->ops[i];
+    return NULL;
+}
+
+const char *hst_op_name(unsigned kind)
+{
+    const struct hst_opdesc *d = desc_of(&hst_malloc_family, kind);
+    return d ? d->name : "?";
+}
+
+static const struct hst_opdesc *op_find(const struct hst_family *f, const char *s, size_t n)
+{
+    for (size_t i = 0; i < f->nops; i++)
+        if (strlen(f->ops[i].name) == n && memcmp(f->ops[i].name, s, n) == 0)
+            return &f->ops[i];
     return NULL;
 }
 
@@ -365,7 +397,8 @@ static int gen_each_huge(struct parser *p, struct tok *t, int nt)
 
 static int parse_op_line(struct parser *p, struct tok *t, int nt)
 {
-    if (tok_is(&t[0], "random")) {
+    const struct hst_family *fam = p->cur->fam;
+    if (fam == &hst_malloc_family && tok_is(&t[0], "random")) {
         uint64_t seed, count, maxsize = 4096;
         if (nt < 3 || nt > 4 || parse_num(&t[1], &seed) || parse_num(&t[2], &count) ||
             (nt == 4 && parse_num(&t[3], &maxsize)))
@@ -374,27 +407,33 @@ static int parse_op_line(struct parser *p, struct tok *t, int nt)
             return fail(p, "random: COUNT above %u", MAX_OPS_PER_CASE);
         return gen_random(p, seed, count, maxsize);
     }
-    if (tok_is(&t[0], "each_huge")) {
+    if (fam == &hst_malloc_family && tok_is(&t[0], "each_huge")) {
         if (nt < 2)
             return fail(p, "usage: each_huge OP ARGS... with $N for the size");
         return gen_each_huge(p, t, nt);
     }
-    const struct op_desc *d = op_find(t[0].s, t[0].n);
+    const struct hst_opdesc *d = op_find(fam, t[0].s, t[0].n);
     if (d == NULL)
-        return fail(p, "unknown operation `%.*s`", (int)t[0].n, t[0].s);
+        return fail(p, "unknown operation `%.*s` (family %s)", (int)t[0].n, t[0].s, fam->name);
     struct hst_op op = {0};
     op.kind = d->kind;
     op.line = p->line;
     op.dst = op.src = HST_NULL_ID;
-    if (d->kind == HSO_HARDEN) {
-        if (nt != 2)
-            return fail(p, "usage: harden double_free|interior_free|foreign_free|uaf_write");
-        for (uint64_t k = 0; k < sizeof harden_kinds / sizeof harden_kinds[0]; k++)
-            if (tok_is(&t[1], harden_kinds[k])) {
-                op.a = k;
-                return push_op(p, &op);
-            }
-        return fail(p, "unknown harden kind `%.*s`", (int)t[1].n, t[1].s);
+    if (d->words != NULL) {
+        if (nt == 2)
+            for (uint64_t k = 0; k < d->nwords; k++)
+                if (tok_is(&t[1], d->words[k])) {
+                    op.a = k;
+                    return push_op(p, &op);
+                }
+        char list[256];
+        size_t n = 0;
+        list[0] = '\0';
+        for (uint8_t k = 0; k < d->nwords && n + 2 < sizeof list; k++)
+            n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", k ? "|" : "", d->words[k]);
+        if (nt == 2)
+            return fail(p, "unknown %s kind `%.*s` (%s)", d->name, (int)t[1].n, t[1].s, list);
+        return fail(p, "usage: %s %s", d->name, list);
     }
     int want = 1 + d->nids + d->nnums;
     if (nt != want)
@@ -409,7 +448,8 @@ static int parse_op_line(struct parser *p, struct tok *t, int nt)
     for (int i = 0; i < d->nnums; i++, k++)
         if (parse_num(&t[k], nums[i]) != 0)
             return fail(p, "bad number `%.*s`", (int)t[k].n, t[k].s);
-    if ((d->kind == HSO_THREADS || d->kind == HSO_CROSS_FREE || d->kind == HSO_FORK ||
+    if (fam == &hst_malloc_family &&
+        (d->kind == HSO_THREADS || d->kind == HSO_CROSS_FREE || d->kind == HSO_FORK ||
          d->kind == HSO_THREAD_EXIT) &&
         (op.a == 0 || op.a > 64))
         return fail(p, "`%s`: thread count must be 1..64", d->name);
@@ -456,6 +496,7 @@ static int parse_line(struct parser *p, const char *s, size_t len)
         p->cur->file = p->file;
         p->cur->line = p->line;
         p->cur->family = "malloc";
+        p->cur->fam = &hst_malloc_family;
         p->cur->timeout_s = 20;
         p->ops_cap = 0;
         return p->cur->name ? 0 : fail(p, "out of memory reading the corpus");
@@ -472,8 +513,19 @@ static int parse_line(struct parser *p, const char *s, size_t len)
         return 0;
     }
     if (tok_is(&t[0], "family")) {
-        if (nt != 2 || !tok_is(&t[1], "malloc"))
-            return fail(p, "unknown family (this engine judges: malloc)");
+        const struct hst_family *f = nt == 2 ? hst_family_find(t[1].s, t[1].n) : NULL;
+        if (f == NULL) {
+            char list[128];
+            size_t n = 0;
+            for (size_t i = 0; hst_families[i] != NULL && n + 2 < sizeof list; i++)
+                n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "",
+                                      hst_families[i]->name);
+            return fail(p, "unknown family (this engine judges: %s)", list);
+        }
+        if (c->nops > 0)
+            return fail(p, "`family` must come before the case's operations");
+        c->fam = f;
+        c->family = f->name;
         return 0;
     }
     if (tok_is(&t[0], "clauses")) {
@@ -624,51 +676,31 @@ int hst_load_path(struct hst_arena *a, struct hst_corpus *c, const char *path, c
     return 0;
 }
 
-void hst_op_format(const struct hst_op *op, char *buf, size_t len)
+void hst_op_format_in(const struct hst_family *f, const struct hst_op *op, char *buf, size_t len)
 {
-    char ids[48] = "";
-    const char *name = hst_op_name(op->kind);
-    char d[16], s[16];
-    if (op->dst == HST_NULL_ID)
-        snprintf(d, sizeof d, "null");
-    else
-        snprintf(d, sizeof d, "#%u", op->dst);
-    if (op->src == HST_NULL_ID)
-        snprintf(s, sizeof s, "null");
-    else
-        snprintf(s, sizeof s, "#%u", op->src);
-    switch (op->kind) {
-    case HSO_MALLOC: case HSO_VALLOC: case HSO_PVALLOC:
-        snprintf(buf, len, "%s %s %llu", name, d, (unsigned long long)op->a);
-        return;
-    case HSO_CALLOC: case HSO_ALIGNED_ALLOC: case HSO_POSIX_MEMALIGN: case HSO_MEMALIGN:
-        snprintf(buf, len, "%s %s %llu %llu", name, d, (unsigned long long)op->a,
-                 (unsigned long long)op->b);
-        return;
-    case HSO_REALLOC:
-        snprintf(buf, len, "%s %s %s %llu", name, d, s, (unsigned long long)op->a);
-        return;
-    case HSO_REALLOCARRAY:
-        snprintf(buf, len, "%s %s %s %llu %llu", name, d, s, (unsigned long long)op->a,
-                 (unsigned long long)op->b);
-        return;
-    case HSO_FREE: case HSO_FREE_SIZED: case HSO_FREE_ALIGNED_SIZED: case HSO_USABLE_SIZE:
-    case HSO_WRITE_USABLE:
-        snprintf(buf, len, "%s %s", name, d);
-        return;
-    case HSO_VERIFY: case HSO_INTERPOSE:
-        snprintf(buf, len, "%s", name);
-        return;
-    case HSO_THREADS:
-        snprintf(buf, len, "%s %llu %llu %llu", name, (unsigned long long)op->a,
-                 (unsigned long long)op->b, (unsigned long long)op->c);
-        return;
-    case HSO_HARDEN:
-        snprintf(buf, len, "%s %s", name, op->a < 4 ? harden_kinds[op->a] : "?");
-        return;
-    default:
-        snprintf(buf, len, "%s %llu %llu%s", name, (unsigned long long)op->a,
-                 (unsigned long long)op->b, ids);
+    const struct hst_opdesc *d = desc_of(f, op->kind);
+    if (d == NULL) {
+        snprintf(buf, len, "?");
         return;
     }
+    size_t n = (size_t)snprintf(buf, len, "%s", d->name);
+    if (d->words != NULL) {
+        snprintf(buf + n, len - n, " %s", op->a < d->nwords ? d->words[op->a] : "?");
+        return;
+    }
+    uint32_t ids[2] = {op->dst, op->src};
+    for (uint8_t i = 0; i < d->nids && n < len; i++) {
+        if (ids[i] == HST_NULL_ID)
+            n += (size_t)snprintf(buf + n, len - n, " null");
+        else
+            n += (size_t)snprintf(buf + n, len - n, " #%u", ids[i]);
+    }
+    const uint64_t nums[3] = {op->a, op->b, op->c};
+    for (uint8_t i = 0; i < d->nnums && n < len; i++)
+        n += (size_t)snprintf(buf + n, len - n, " %llu", (unsigned long long)nums[i]);
+}
+
+void hst_op_format(const struct hst_op *op, char *buf, size_t len)
+{
+    hst_op_format_in(&hst_malloc_family, op, buf, len);
 }
