@@ -169,7 +169,7 @@ extern const struct hst_family hst_malloc_family;
 /* Family by name, or NULL. */
 const struct hst_family *hst_family_find(const char *name, size_t len);
 /* Every family this tool judges, NULL-terminated. */
-extern const struct hst_family *const hst_families[];
+extern const struct hst_family *hst_families[];
 /* Position of f in hst_families (of the family named name: hst_family_index_of). */
 int hst_family_index(const struct hst_family *f);
 int hst_family_index_of(const char *name);

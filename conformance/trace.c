@@ -59,7 +59,25 @@ const struct hst_family hst_malloc_family = {
     malloc_offered, HSC_MALLOC_SELFCHECK_1,
 };
 
-const struct hst_family *const hst_families[] = {&hst_malloc_family, NULL};
+/* The other families live in their own <family>_check.c; a family whose file
+ * is not built is simply absent (weak references resolve to NULL). */
+extern const struct hst_family hst_mspace_family __attribute__((weak));
+extern const struct hst_family hst_region_family __attribute__((weak));
+extern const struct hst_family hst_ring_family __attribute__((weak));
+extern const struct hst_family hst_buddy_family __attribute__((weak));
+
+const struct hst_family *hst_families[8];
+
+__attribute__((constructor)) static void families_init(void)
+{
+    const struct hst_family *all[] = {&hst_malloc_family, &hst_mspace_family, &hst_region_family,
+                                      &hst_ring_family, &hst_buddy_family};
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (all[i] != NULL)
+            hst_families[n++] = all[i];
+    hst_families[n] = NULL;
+}
 
 const struct hst_family *hst_family_find(const char *name, size_t len)
 {
