@@ -50,13 +50,28 @@
 #endif
 
 #ifdef HSRI_TRACK_VALGRIND
-#define HSRI_VG_MALLOCLIKE(p, n, z) VALGRIND_MALLOCLIKE_BLOCK((p), (n), 0, (z))
-#define HSRI_VG_FREELIKE(p) VALGRIND_FREELIKE_BLOCK((p), 0)
-#define HSRI_VG_RESIZE(p, o, n) VALGRIND_RESIZEINPLACE_BLOCK((p), (o), (n), 0)
-#define HSRI_VG_DEFINED(p, n) ((void)VALGRIND_MAKE_MEM_DEFINED((p), (n)))
-#define HSRI_VG_NOACCESS(p, n) ((void)VALGRIND_MAKE_MEM_NOACCESS((p), (n)))
-#define HSRI_VG_QUIET_BEGIN() VALGRIND_DISABLE_ERROR_REPORTING
-#define HSRI_VG_QUIET_END() VALGRIND_ENABLE_ERROR_REPORTING
+/* A client request costs a couple of dozen instructions even outside Valgrind,
+ * and the allocator makes several per operation: ask once whether Valgrind is
+ * there and skip them all with one branch when it is not. */
+static inline int hsri_on_valgrind(void) {
+    static int state = -1;
+    if (__builtin_expect(state < 0, 0))
+        state = RUNNING_ON_VALGRIND ? 1 : 0;
+    return state;
+}
+#define HSRI_VG_WHEN(stmt)                                                     \
+    do {                                                                       \
+        if (__builtin_expect(hsri_on_valgrind(), 0)) {                         \
+            stmt;                                                              \
+        }                                                                      \
+    } while (0)
+#define HSRI_VG_MALLOCLIKE(p, n, z) HSRI_VG_WHEN(VALGRIND_MALLOCLIKE_BLOCK((p), (n), 0, (z)))
+#define HSRI_VG_FREELIKE(p) HSRI_VG_WHEN(VALGRIND_FREELIKE_BLOCK((p), 0))
+#define HSRI_VG_RESIZE(p, o, n) HSRI_VG_WHEN(VALGRIND_RESIZEINPLACE_BLOCK((p), (o), (n), 0))
+#define HSRI_VG_DEFINED(p, n) HSRI_VG_WHEN((void)VALGRIND_MAKE_MEM_DEFINED((p), (n)))
+#define HSRI_VG_NOACCESS(p, n) HSRI_VG_WHEN((void)VALGRIND_MAKE_MEM_NOACCESS((p), (n)))
+#define HSRI_VG_QUIET_BEGIN() HSRI_VG_WHEN(VALGRIND_DISABLE_ERROR_REPORTING)
+#define HSRI_VG_QUIET_END() HSRI_VG_WHEN(VALGRIND_ENABLE_ERROR_REPORTING)
 #else
 #define HSRI_VG_MALLOCLIKE(p, n, z) ((void)(p), (void)(n), (void)(z))
 #define HSRI_VG_FREELIKE(p) ((void)(p))
