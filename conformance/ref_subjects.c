@@ -2,8 +2,10 @@
  * The engine finds them through weak references (so an engine linked into a
  * user's own test carries no reference code); these strong references make
  * the linker keep them in the tool. */
+#include "heapspec/buddy.h"
 #include "heapspec/mspace_subject.h"
 #include "heapspec/region_subject.h"
+#include "heapspec/ring.h"
 
 typedef const struct hs_subject *(*hst_subject_fn)(void);
 
@@ -12,4 +14,6 @@ __attribute__((used)) const hst_subject_fn hst_ref_subjects[] = {
     hsr_mspace_subject,
     hsr_region_subject,
     hsr_memfd_subject,
+    hsr_ring_subject,
+    hsr_buddy_subject,
 };
