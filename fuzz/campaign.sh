@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# fuzz/campaign.sh — a bounded fuzzing campaign on one family's harness.
+#
+#   fuzz/campaign.sh --engine libfuzzer|afl|both --family malloc --subject S \
+#                    --seconds N --jobs J [--corpus-dir D] [--expect-fail IDS]
+#
+#   --subject      libc | ref | PATH to a subject .so (HEAPSPEC_FUZZ_SUBJECT)
+#   --corpus-dir   kept between campaigns (resumed from, merged into); default
+#                  $HOME/.cache/heapspec-fuzz/<family>-<subject>
+#   --expect-fail  clause ids the subject is known to fail (HEAPSPEC_FUZZ_EXPECT_FAIL)
+#
+# Runs the engine(s) for N seconds on J cores (libFuzzer -fork=J; AFL++ one -M and
+# J-1 -S instances sharing one -o), prints progress, then merges and minimizes the
+# corpus (-merge=1 / afl-cmin.bash), replays every crash under the ASan replay
+# build, deduplicates them by the clauses violated or else by the top symbolized
+# frames, writes each unique crash as a text trace (.trace) through the harness's
+# decoder, and ends with the line:  fuzz: execs=N exec_per_s=R crashes=C
+# Every step runs under a hard `timeout`.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+engine=libfuzzer family=malloc subject=libc seconds=60 jobs=1 corpus= expect=
+while [ $# -gt 0 ]; do
+    case $1 in
+    --engine) engine=$2; shift 2 ;;
+    --family) family=$2; shift 2 ;;
+    --subject) subject=$2; shift 2 ;;
+    --seconds) seconds=$2; shift 2 ;;
+    --jobs) jobs=$2; shift 2 ;;
+    --corpus-dir) corpus=$2; shift 2 ;;
+    --expect-fail) expect=$2; shift 2 ;;
+    *) echo "campaign.sh: unknown argument $1 (see the header of fuzz/campaign.sh)" >&2; exit 2 ;;
+    esac
+done
+case $engine in libfuzzer | afl | both) ;; *) echo "campaign.sh: --engine libfuzzer|afl|both" >&2; exit 2 ;; esac
+[ "$family" = malloc ] || { echo "campaign.sh: only --family malloc has a harness yet" >&2; exit 2; }
+case $seconds$jobs in *[!0-9]*) echo "campaign.sh: --seconds and --jobs take numbers" >&2; exit 2 ;; esac
+
+tag=$(basename "$subject" .so)
+corpus=${corpus:-${HOME:-/tmp}/.cache/heapspec-fuzz/$family-$tag}
+work="$corpus.work"
+mkdir -p "$corpus" "$work/crashes" "$work/traces"
+export HEAPSPEC_FUZZ_SUBJECT=$subject HEAPSPEC_FUZZ_EXPECT_FAIL=$expect
+export ASAN_OPTIONS=${ASAN_OPTIONS:-allocator_may_return_null=1:detect_leaks=0:symbolize=1}
+seeds="$ROOT/fuzz/${family}_fuzzer_seed_corpus"
+dict="$ROOT/fuzz/${family}_fuzzer.dict"
+hard=$((seconds + 120))
+execs=0 rate=0
+
+# The binaries: libFuzzer and replay through Bazel, AFL++ through build_afl.sh.
+(cd "$ROOT" && timeout 1200 bazel build //fuzz:${family}_fuzzer //fuzz:${family}_fuzzer_replay) >"$work/build.log" 2>&1 ||
+    { echo "campaign.sh: bazel build failed, see $work/build.log" >&2; exit 2; }
+bin="$ROOT/bazel-bin/fuzz/${family}_fuzzer"
+replay="$ROOT/bazel-bin/fuzz/${family}_fuzzer_replay"
+[ -n "$(ls -A "$corpus")" ] || cp "$seeds"/* "$corpus/"
+echo "campaign: $engine on $family, subject $subject, ${seconds}s x $jobs cores; corpus $corpus ($(ls "$corpus" | wc -l) inputs)"
+
+run_libfuzzer() {
+    local log="$work/libfuzzer.log" fresh="$work/libfuzzer.new"
+    rm -rf "$fresh" && mkdir -p "$fresh"
+    # -fork=J: J child processes; crashes, timeouts and OOMs are kept, the run goes on
+    timeout -k 10 "$hard" "$bin" -fork="$jobs" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
+        -max_total_time="$seconds" -dict="$dict" -max_len=16384 -timeout=10 -rss_limit_mb=4096 \
+        -artifact_prefix="$work/crashes/" "$fresh" "$corpus" >"$log" 2>&1 &
+    local pid=$!
+    while kill -0 "$pid" 2>/dev/null; do
+        sleep 10
+        grep -a -E '^#[0-9]+: cov' "$log" | tail -1 | sed 's/^/  libfuzzer /' || true
+    done
+    wait "$pid" || true
+    # fork mode prints no final stats: the last "#N: cov: ... exec/s: R" line has them
+    local last
+    last=$(grep -a -E '^#[0-9]+: cov' "$log" | tail -1 || true)
+    local n r
+    n=$(sed -E 's/^#([0-9]+):.*/\1/' <<<"$last")
+    r=$(sed -E -n 's/.*exec\/s:? ([0-9]+).*/\1/p' <<<"$last")
+    execs=$((execs + ${n:-0}))
+    rate=$((rate + ${r:-0}))
+    echo "  libfuzzer: $last"
+    echo "  edges: $(grep -a -oE 'cov: [0-9]+' <<<"$last" || echo '?')"
+    # merge: keep the inputs that add coverage, into a fresh minimal corpus
+    local merged="$work/merged"
+    rm -rf "$merged" && mkdir -p "$merged"
+    if timeout -k 10 600 "$bin" -merge=1 -rss_limit_mb=4096 "$merged" "$corpus" "$fresh" >"$work/merge.log" 2>&1; then
+        rm -rf "$corpus.old" && mv "$corpus" "$corpus.old" && mv "$merged" "$corpus" && rm -rf "$corpus.old"
+    fi
+    echo "  corpus after merge: $(ls "$corpus" | wc -l) inputs"
+}
+
+run_afl() {
+    local out="$work/afl" bins="$work/afl-bin"
+    command -v afl-fuzz >/dev/null || { echo "campaign.sh: afl-fuzz not found" >&2; return; }
+    timeout 1200 "$ROOT/fuzz/build_afl.sh" "$bins" >"$work/afl-build.log" 2>&1 ||
+        { echo "campaign.sh: AFL++ build failed, see $work/afl-build.log" >&2; return; }
+    local in=("-i" "$corpus")
+    [ -d "$out/main/queue" ] && in=("-i" "-") # resume
+    export AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1
+    local pids=()
+    timeout -k 10 "$hard" afl-fuzz -M main "${in[@]}" -o "$out" -V "$seconds" -x "$dict" \
+        -c "$bins/${family}_fuzzer.cmplog" -- "$bins/${family}_fuzzer" >"$work/afl-main.log" 2>&1 &
+    pids+=($!)
+    for i in $(seq 2 "$jobs"); do
+        timeout -k 10 "$hard" afl-fuzz -S "s$i" "${in[@]}" -o "$out" -V "$seconds" -x "$dict" \
+            -- "$bins/${family}_fuzzer" >"$work/afl-s$i.log" 2>&1 &
+        pids+=($!)
+    done
+    while kill -0 "${pids[0]}" 2>/dev/null; do
+        sleep 10
+        awk -F': *' '/^execs_done/{e+=$2} /^execs_per_sec/{r+=$2} /^saved_crashes/{c+=$2}
+            END{printf "  afl execs=%d exec/s=%.0f crashes=%d\n", e, r, c}' "$out"/*/fuzzer_stats 2>/dev/null || true
+    done
+    for p in "${pids[@]}"; do wait "$p" || true; done
+    local e r
+    e=$(awk -F': *' '/^execs_done/{s+=$2} END{print s+0}' "$out"/*/fuzzer_stats 2>/dev/null || echo 0)
+    r=$(awk -F': *' '/^execs_done/{s+=$2} /^run_time/{if ($2>t) t=$2} END{if (t>0) printf "%d", s/t; else print 0}' "$out"/*/fuzzer_stats 2>/dev/null || echo 0)
+    execs=$((execs + e))
+    rate=$((rate + r))
+    echo "  afl: execs=$e exec/s=$r edges: $(awk -F': *' '/^edges_found/{print $2}' "$out/main/fuzzer_stats" 2>/dev/null)"
+    cp "$out"/*/crashes/id:* "$work/crashes/" 2>/dev/null || true
+    # minimize the union of the queues into the corpus
+    local cmin="$work/cmin"
+    rm -rf "$cmin"
+    mkdir -p "$work/queues" && cp "$out"/*/queue/id:* "$work/queues/" 2>/dev/null || true
+    if AFL_PATH=/usr/lib/afl timeout -k 10 600 afl-cmin.bash -i "$work/queues" -o "$cmin" \
+        -- "$bins/${family}_fuzzer" >"$work/cmin.log" 2>&1; then
+        cp "$cmin"/* "$corpus/" 2>/dev/null || true
+    fi
+    rm -rf "$work/queues"
+    echo "  corpus after afl-cmin: $(ls "$corpus" | wc -l) inputs"
+}
+
+case $engine in
+libfuzzer) run_libfuzzer ;;
+afl) run_afl ;;
+both) run_libfuzzer; run_afl ;;
+esac
+
+# Crashes: replay each, sign it by the clauses it fails (or the top frames of its
+# stack), keep one per signature, and decode it into a trace.
+declare -A seen=()
+unique=0
+for c in "$work"/crashes/*; do
+    [ -f "$c" ] || continue
+    out=$(timeout -k 5 60 "$replay" "$c" 2>&1 || true)
+    sig=$(grep -a -oE '==heapspec== F [A-Z0-9-]+' <<<"$out" | awk '{print $3}' | sort -u | tr '\n' ' ')
+    if [ -z "$sig" ]; then
+        sig=$(grep -a -E '^ +#[0-9]+ 0x[0-9a-f]+ in ' <<<"$out" |
+            grep -v -E ' in (__asan|__ubsan|__sanitizer|abort|raise|__GI_|__libc|__interceptor|fuzzer::|LLVMFuzzerTestOneInput|run_file|main)' |
+            head -3 | awk '{print $4}' | tr '\n' ' ')
+    fi
+    [ -n "$sig" ] || sig="no-report"
+    [ -z "${seen[$sig]+x}" ] || continue
+    seen[$sig]=$c
+    unique=$((unique + 1))
+    name="crash-$unique"
+    cp "$c" "$work/traces/$name.input"
+    timeout -k 5 60 "$replay" --trace "fuzz-$tag-$unique" "$c" >"$work/traces/$name.trace" 2>/dev/null || true
+    echo "  crash $unique: $sig-> $work/traces/$name.trace"
+done
+echo "campaign: corpus $corpus, crashes and traces in $work/traces"
+echo "fuzz: execs=$execs exec_per_s=$rate crashes=$unique"
