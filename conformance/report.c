@@ -18,6 +18,10 @@ const char *hst_verdict_name(const struct hst_subject_result *r, int c, const ch
         *detail = v->first.msg;
         return "FAIL";
     }
+    if (v->na && v->checks == 0 && v->nbranches == 0 && !v->has_figure) {
+        *detail = "the subject does not offer this family";
+        return "N/A";
+    }
     if (cls == HST_I || cls == HST_U) {
         if (v->nbranches > 0) {
             size_t n = 0;
@@ -82,6 +86,8 @@ void hst_summary(const struct hst_subject_result *res, size_t n, bool filtered, 
             const char *d;
             char buf[8];
             const char *v = hst_verdict_name(&res[s], c, &d, buf, sizeof buf);
+            if (strcmp(v, "N/A") == 0)
+                continue;
             if (strcmp(v, "FAIL") == 0 || strcmp(v, "ERROR") == 0)
                 (*failed)++;
             else if (strcmp(v, "SKIP") == 0 || strcmp(v, "NOT-RUN") == 0)
@@ -107,7 +113,8 @@ void hst_report_text(FILE *f, const struct hst_subject_result *res, size_t n, bo
         for (size_t s = 0; s < n; s++) {
             const char *d;
             char buf[1024];
-            fprintf(f, " %-10s", hst_verdict_name(&res[s], c, &d, buf, sizeof buf));
+            const char *vn = hst_verdict_name(&res[s], c, &d, buf, sizeof buf);
+            fprintf(f, " %-10s", strcmp(vn, "N/A") == 0 ? "-" : vn);
         }
         /* one subject: the recorded branch or figure on the same line */
         if (n == 1) {
@@ -271,11 +278,13 @@ void hst_report_junit(FILE *f, const struct hst_subject_result *res, size_t n, b
             const char *d;
             char buf[1024];
             const char *vn = hst_verdict_name(r, c, &d, buf, sizeof buf);
+            if (strcmp(vn, "N/A") == 0)
+                continue;
             tests++;
             fails += strcmp(vn, "FAIL") == 0 || strcmp(vn, "ERROR") == 0;
             skips += strcmp(vn, "SKIP") == 0 || strcmp(vn, "NOT-RUN") == 0;
         }
-        fprintf(f, "  <testsuite name=\"heapspec.malloc.");
+        fprintf(f, "  <testsuite name=\"heapspec.");
         xml_str(f, r->spec.name);
         fprintf(f, "\" tests=\"%u\" failures=\"%u\" skipped=\"%u\" time=\"%.2f\">\n", tests,
                 fails, skips, r->seconds);
@@ -286,7 +295,9 @@ void hst_report_junit(FILE *f, const struct hst_subject_result *res, size_t n, b
             const char *d;
             char buf[1024];
             const char *vn = hst_verdict_name(r, c, &d, buf, sizeof buf);
-            fprintf(f, "    <testcase classname=\"heapspec.malloc.");
+            if (strcmp(vn, "N/A") == 0)
+                continue;
+            fprintf(f, "    <testcase classname=\"heapspec.%s.", hst_clauses[c].family);
             xml_str(f, r->spec.name);
             fprintf(f, "\" name=\"%s\">", hst_clauses[c].id);
             if (strcmp(vn, "FAIL") == 0 || strcmp(vn, "ERROR") == 0) {
@@ -339,10 +350,10 @@ void hst_report_html(FILE *f, const struct hst_subject_result *res, size_t n, bo
                "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;"
                "vertical-align:top}\nth{background:#f0f0f0}td.id{font-family:monospace;white-space:nowrap}\n"
                ".PASS{background:#d9f2d9}.FAIL,.ERROR{background:#f7c6c6;font-weight:bold}"
-               ".SKIP,.NOT-RUN{background:#eee;color:#777}.RECORD,.FIGURE{background:#dde8f7}\n"
+               ".SKIP,.NOT-RUN,.N\\/A{background:#eee;color:#777}.RECORD,.FIGURE{background:#dde8f7}\n"
                "pre{background:#f8f8f8;padding:6px;border:1px solid #ddd}\n"
                "small{color:#555}</style></head><body>\n");
-    fprintf(f, "<h1>heapspec %s &mdash; malloc family</h1>\n", HST_VERSION);
+    fprintf(f, "<h1>heapspec %s</h1>\n", HST_VERSION);
     fprintf(f, "<p id=\"summary\">clauses: %u passed, %u failed, %u skipped</p>\n", p, fl, sk);
     fprintf(f, "<table><tr><th>clause</th><th>class</th>");
     for (size_t s = 0; s < n; s++) {

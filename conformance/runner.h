@@ -41,6 +41,7 @@ struct hst_verdict {
     bool has_figure;
     char figure_unit[48];
     bool touched; /* a selected case names it or judged it */
+    bool na;      /* the subject does not offer the clause's family */
 };
 
 struct hst_subject_result {
