@@ -115,6 +115,9 @@ struct hst_case {
     uint32_t nclauses;
     uint32_t timeout_s;
     uint32_t profile;  /* enum hst_profile */
+    uint64_t fail_nth;        /* `fault fail_nth N`: the Nth backing request fails (0: off) */
+    uint64_t footprint_limit; /* `fault footprint_limit L` (0: none) */
+    bool scenario;     /* holds a whole-process scenario op (threads, fork, reuse, ...) */
     struct hst_op *ops;
     uint32_t nops;
 };

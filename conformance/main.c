@@ -25,6 +25,7 @@ static int usage(const char *msg)
             "                      [--family F[,F...]] [--case NAME[,...]] [--clause ID[,...]]\n"
             "                      [--corpus PATH] [--jobs N] [--timeout-scale PCT] [--mem-mb N]\n"
             "                      [--profile default|hardening] [--no-minimize] [--progress]\n"
+            "                      [--fail-nth N] [--footprint-limit BYTES]   (fault injection)\n"
             "                      [--json FILE] [--junit FILE] [--html FILE]\n"
             "       heapspec replay --subject NAME TRACE-FILE...   (check over the given traces)\n"
             "       heapspec coverage [--corpus PATH]   (every R clause has a case)\n"
@@ -157,6 +158,19 @@ static int cmd_coverage(int argc, char **argv)
     return missing ? 1 : 0;
 }
 
+/* Clauses that demand a success an injected fault may take away (a request
+ * served after recovery, a limit "never set"): their cases are not replayed on
+ * the fault axis. */
+static bool assumes_no_fault(const struct hst_case *cs)
+{
+    static const char *const ids[] = {"MSPACE-FAULT-3", "MSPACE-FREE-2", "MSPACE-LIMIT-1"};
+    for (uint32_t k = 0; k < cs->nclauses; k++)
+        for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++)
+            if (strcmp(hst_clauses[cs->clauses[k]].id, ids[i]) == 0)
+                return true;
+    return false;
+}
+
 static int cmd_check(int argc, char **argv, bool replay)
 {
     struct hst_options o = {0};
@@ -185,7 +199,8 @@ static int cmd_check(int argc, char **argv, bool replay)
             strcmp(a, "--jobs") == 0 || strcmp(a, "--json") == 0 || strcmp(a, "--junit") == 0 ||
             strcmp(a, "--html") == 0 ||
             strcmp(a, "--timeout-scale") == 0 || strcmp(a, "--mem-mb") == 0 ||
-            strcmp(a, "--profile") == 0) {
+            strcmp(a, "--profile") == 0 || strcmp(a, "--fail-nth") == 0 ||
+            strcmp(a, "--footprint-limit") == 0) {
             if (v == NULL) {
                 fprintf(stderr, "heapspec: %s needs a value\n", a);
                 return 2;
@@ -232,6 +247,16 @@ static int cmd_check(int argc, char **argv, bool replay)
                     o.profile = HST_PROFILE_HARDENING;
                 else
                     return usage("--profile is default or hardening");
+            } else if (strcmp(a, "--fail-nth") == 0 || strcmp(a, "--footprint-limit") == 0) {
+                char *end;
+                errno = 0;
+                unsigned long long n = strtoull(v, &end, 10);
+                if (errno || *end || n == 0)
+                    return usage("--fail-nth and --footprint-limit take a positive number");
+                if (strcmp(a, "--fail-nth") == 0)
+                    o.fail_nth = n;
+                else
+                    o.footprint_limit = n;
             } else {
                 char *end;
                 errno = 0;
@@ -349,6 +374,10 @@ static int cmd_check(int argc, char **argv, bool replay)
         if (cases != NULL)
             ok = in_list(cases, cs->name);
         if (families != NULL && !in_list(families, cs->fam->name))
+            ok = false;
+        /* Under injected faults only the clean-failure clauses hold; whole-process
+         * scenarios (reuse loops, threads) need their allocations to succeed. */
+        if ((o.fail_nth || o.footprint_limit) && (cs->scenario || assumes_no_fault(cs)))
             ok = false;
         if (ok && clauses != NULL) {
             bool any = false;

@@ -129,6 +129,7 @@ struct run {
     void **arr;                 /* bulk_free scratch, 2 * (HST_MAX_ID + 1) */
     uint64_t peak_fp, peak_live, live_all;
     bool zero_seen;
+    uint64_t opened_limit; /* footprint limit the subject was opened with (fault axis), 0: none */
 };
 
 /* ------------------------------------------------------------ judging */
@@ -427,8 +428,16 @@ static void op_create(struct run *r, const struct hst_op *op)
     s->live = s->live_usable = s->live_bytes = s->max_served = s->refused = 0;
     if ((r->ops.caps & HS_MSPACE_CAP_FOOTPRINT_LIMIT) && r->ops.footprint_limit != NULL) {
         uint64_t l = r->ops.footprint_limit(r->ctx, ms);
-        judge(r, HSC_MSPACE_LIMIT_1, l == SIZE_MAX,
-              "footprint_limit of a fresh mspace is %llu, not SIZE_MAX", (unsigned long long)l);
+        if (r->opened_limit != 0) {
+            /* the run's fault axis set the limit, not the trace; what the mspace
+             * holds at birth (a caller's base) is not growth */
+            s->limit = l;
+            s->fp = r->ops.footprint(r->ctx, ms);
+        }
+        else
+            judge(r, HSC_MSPACE_LIMIT_1, l == SIZE_MAX,
+                  "footprint_limit of a fresh mspace is %llu, not SIZE_MAX",
+                  (unsigned long long)l);
     }
     post(r, s, op->dst);
 }
@@ -1137,6 +1146,7 @@ static int mspace_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct
     memcpy(&r->ops, src, n); /* fields past the subject's struct_size stay NULL */
     r->ctx = ctx;
     r->sink = sink;
+    r->opened_limit = cs->footprint_limit;
     r->rng = 0x13198a2e03707344ull;
     r->o = hst_arena_alloc(arena, sizeof(struct obj) * (HST_MAX_ID + 1u));
     r->reg = hst_arena_alloc(arena, sizeof(struct region) * MAX_REGIONS);

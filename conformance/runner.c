@@ -92,7 +92,8 @@ static int write_all(int fd, const char *s, size_t n)
 }
 
 /* The case as text for the child: header, then the kept ops. */
-static char *serialize(const struct hst_case *cs, const uint8_t *keep, size_t *len)
+static char *serialize(const struct hst_case *cs, const uint8_t *keep, uint64_t fault_nth,
+                       uint64_t fault_limit, size_t *len)
 {
     size_t cap = 256 + (size_t)cs->nops * 96u, n = 0;
     char *buf = malloc(cap);
@@ -104,6 +105,14 @@ static char *serialize(const struct hst_case *cs, const uint8_t *keep, size_t *l
         n += (size_t)snprintf(buf + n, cap - n, " %s", hst_clauses[cs->clauses[i]].id);
     n += (size_t)snprintf(buf + n, cap - n, "\nprofile %s\n",
                           cs->profile == HST_PROFILE_HARDENING ? "hardening" : "default");
+    /* the fault axis: the case's own, else the run's (--fail-nth, --footprint-limit) */
+    if (cs->fail_nth || fault_nth)
+        n += (size_t)snprintf(buf + n, cap - n, "fault fail_nth %llu\n",
+                              (unsigned long long)(cs->fail_nth ? cs->fail_nth : fault_nth));
+    if (cs->footprint_limit || fault_limit)
+        n += (size_t)snprintf(buf + n, cap - n, "fault footprint_limit %llu\n",
+                              (unsigned long long)(cs->footprint_limit ? cs->footprint_limit
+                                                                       : fault_limit));
     for (uint32_t i = 0; i < cs->nops; i++) {
         if (keep != NULL && !keep[i])
             continue;
@@ -135,7 +144,7 @@ static int job_start(const struct hst_options *o, const struct hst_subject_spec 
         return -1;
     }
     size_t tlen;
-    char *text = serialize(cs, keep, &tlen);
+    char *text = serialize(cs, keep, o->fail_nth, o->footprint_limit, &tlen);
     if (text == NULL)
         return -1;
     char timeout_arg[32];
@@ -802,9 +811,14 @@ int hst_child_main(int argc, char **argv)
         local.malloc_ops = &ops;
     }
     hs_ctx_t *ctx = NULL;
-    int rc = s->open(NULL, &ctx);
+    struct hs_open_args args = {.struct_size = sizeof args, .version = HS_OPEN_ARGS_VERSION};
+    args.fail_nth_backing = cs->fail_nth;
+    args.footprint_limit = cs->footprint_limit;
+    bool faulty = cs->fail_nth || cs->footprint_limit;
+    int rc = s->open(faulty ? &args : NULL, &ctx);
     if (rc != 0) {
-        snprintf(err, sizeof err, "subject %s: open failed (%d)", s->name, rc);
+        snprintf(err, sizeof err, "subject %s: open failed (%d)%s", s->name, rc,
+                 rc == -ENOTSUP ? ": it does not support fault injection" : "");
         child_error(err);
         return 2;
     }

@@ -13,6 +13,8 @@ struct hst_options {
     unsigned profile;         /* enum hst_profile */
     bool minimize;            /* shrink failing traces */
     bool progress;            /* a line per finished case on stderr */
+    uint64_t fail_nth;        /* fault axis: the Nth backing request fails (0: off) */
+    uint64_t footprint_limit; /* fault axis: backing memory allowed (0: no limit) */
 };
 
 /* How one run of one case ended. */

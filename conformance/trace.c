@@ -471,6 +471,8 @@ static int parse_op_line(struct parser *p, struct tok *t, int nt)
          d->kind == HSO_THREAD_EXIT) &&
         (op.a == 0 || op.a > 64))
         return fail(p, "`%s`: thread count must be 1..64", d->name);
+    if (fam == &hst_malloc_family && d->kind >= HSO_THREADS)
+        p->cur->scenario = true;
     return push_op(p, &op);
 }
 
@@ -564,6 +566,18 @@ static int parse_line(struct parser *p, const char *s, size_t len)
         if (nt != 2 || parse_num(&t[1], &v) || v < 1 || v > 600)
             return fail(p, "usage: timeout SECONDS (1..600)");
         c->timeout_s = (uint32_t)v;
+        return 0;
+    }
+    if (tok_is(&t[0], "fault")) {
+        uint64_t v;
+        if (nt != 3 || parse_num(&t[2], &v) || v == 0)
+            return fail(p, "usage: fault fail_nth N | fault footprint_limit BYTES (N, BYTES > 0)");
+        if (tok_is(&t[1], "fail_nth"))
+            c->fail_nth = v;
+        else if (tok_is(&t[1], "footprint_limit"))
+            c->footprint_limit = v;
+        else
+            return fail(p, "usage: fault fail_nth N | fault footprint_limit BYTES");
         return 0;
     }
     if (tok_is(&t[0], "profile")) {
