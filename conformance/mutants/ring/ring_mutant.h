@@ -1,0 +1,190 @@
+/*
+ * ring_mutant.h — the subject every ring mutant shares: the reference ring
+ * (ref/include/heapspec/ring.h, //ref/ring:ring) behind the heapspec ABI,
+ * with ONE function replaced by the mutant's broken version.
+ *
+ * A mutant file defines the hooks it breaks, then includes this header:
+ *
+ *     #define MUT_NAME "mut-ring-wrap"
+ *     #define MUT_WRITE mut_write     // uint64_t (hsr_ring_t *, const char *, uint64_t)
+ *     static uint64_t mut_write(...) { ... hsr_ring_write(...) ... }
+ *     #include "ring_mutant.h"
+ *
+ * Hooks (each optional; the default is the reference function):
+ *   MUT_CREATE(cap, mode, &ring)   MUT_WRITE(ring, src, n)   MUT_READ(ring, dst, n)
+ *   MUT_PEEK(ring, dst, n)         MUT_LEN(ring)             MUT_AVAIL(ring)
+ *   MUT_OVERRUNS(ring)             MUT_CHECK(ctx)            (0 or -1)
+ *
+ * The context keeps its rings in a list so that check() can walk them with
+ * hsr_ring_check(). The object exports heapspec_subject() only
+ * (ref/subject.lds).
+ */
+#ifndef HEAPSPEC_RING_MUTANT_H
+#define HEAPSPEC_RING_MUTANT_H
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "heapspec/heapspec.h"
+#include "heapspec/ring.h"
+
+#ifndef MUT_CREATE
+#define MUT_CREATE hsr_ring_create
+#endif
+#ifndef MUT_WRITE
+#define MUT_WRITE hsr_ring_write
+#endif
+#ifndef MUT_READ
+#define MUT_READ hsr_ring_read
+#endif
+#ifndef MUT_PEEK
+#define MUT_PEEK hsr_ring_peek
+#endif
+#ifndef MUT_LEN
+#define MUT_LEN hsr_ring_len
+#endif
+#ifndef MUT_AVAIL
+#define MUT_AVAIL hsr_ring_avail
+#endif
+#ifndef MUT_OVERRUNS
+#define MUT_OVERRUNS hsr_ring_overruns
+#endif
+
+struct hs_ring_s {
+    hsr_ring_t *ring;
+    struct hs_ring_s *next, *prev;
+};
+
+struct hs_ctx_s {
+    struct hs_ring_s *head;
+};
+
+static int mut_open(const struct hs_open_args *args, hs_ctx_t **out)
+{
+    (void)args;
+    hs_ctx_t *c = calloc(1, sizeof *c);
+    if (c == NULL)
+        return -ENOMEM;
+    *out = c;
+    return 0;
+}
+
+static void mut_destroy(hs_ctx_t *c, hs_ring_t *h)
+{
+    if (h == NULL)
+        return;
+    if (h->prev != NULL)
+        h->prev->next = h->next;
+    else
+        c->head = h->next;
+    if (h->next != NULL)
+        h->next->prev = h->prev;
+    hsr_ring_destroy(h->ring);
+    free(h);
+}
+
+static void mut_close(hs_ctx_t *c)
+{
+    while (c->head != NULL)
+        mut_destroy(c, c->head);
+    free(c);
+}
+
+static int mut_create(hs_ctx_t *c, uint64_t cap, uint32_t mode, hs_ring_t **out)
+{
+    hs_ring_t *h = calloc(1, sizeof *h);
+    if (h == NULL)
+        return -ENOMEM;
+    int err = MUT_CREATE(cap, mode, &h->ring);
+    if (err != 0) {
+        free(h);
+        return err;
+    }
+    h->next = c->head;
+    if (c->head != NULL)
+        c->head->prev = h;
+    c->head = h;
+    *out = h;
+    return 0;
+}
+
+static uint64_t clamp_n(uint64_t n)
+{
+    return n > HSR_RING_MAX_CAPACITY ? HSR_RING_MAX_CAPACITY : n;
+}
+
+static uint64_t mut_write(hs_ctx_t *c, hs_ring_t *h, const void *buf, uint64_t n)
+{
+    (void)c;
+    return MUT_WRITE(h->ring, buf, clamp_n(n));
+}
+
+static uint64_t mut_read(hs_ctx_t *c, hs_ring_t *h, void *buf, uint64_t n)
+{
+    (void)c;
+    return MUT_READ(h->ring, buf, clamp_n(n));
+}
+
+static uint64_t mut_peek(hs_ctx_t *c, hs_ring_t *h, void *buf, uint64_t n)
+{
+    (void)c;
+    return MUT_PEEK(h->ring, buf, clamp_n(n));
+}
+
+static uint64_t mut_len(hs_ctx_t *c, hs_ring_t *h) { return MUT_LEN(h->ring); }
+static uint64_t mut_avail(hs_ctx_t *c, hs_ring_t *h) { return MUT_AVAIL(h->ring); }
+static uint64_t mut_capacity(hs_ctx_t *c, hs_ring_t *h) { return hsr_ring_capacity(h->ring); }
+static uint64_t mut_overruns(hs_ctx_t *c, hs_ring_t *h) { return MUT_OVERRUNS(h->ring); }
+
+static int mut_check(hs_ctx_t *c, char *buf, size_t len)
+{
+#ifdef MUT_CHECK
+    return MUT_CHECK(c, buf, len);
+#else
+    for (const hs_ring_t *h = c->head; h != NULL; h = h->next)
+        if (!hsr_ring_check(h->ring)) {
+            snprintf(buf, len, "%s: a ring fails RingValid", MUT_NAME);
+            return -1;
+        }
+    return 0;
+#endif
+}
+
+static const struct hs_ring_ops mut_ring_ops = {
+    .struct_size = sizeof(struct hs_ring_ops),
+    .version = HS_RING_OPS_VERSION,
+    .caps = HS_RING_CAP_OVERWRITE | HS_RING_CAP_SPSC,
+    .create = mut_create,
+    .destroy = mut_destroy,
+    .write = mut_write,
+    .read = mut_read,
+    .peek = mut_peek,
+    .len = mut_len,
+    .avail = mut_avail,
+    .capacity = mut_capacity,
+    .overruns = mut_overruns,
+};
+
+static const struct hs_subject mut_subject = {
+    .struct_size = sizeof(struct hs_subject),
+    .abi_version = HS_ABI_VERSION,
+    .name = MUT_NAME,
+    .version = "0",
+    .description = "a deliberately broken ring (conformance/mutants/ring)",
+    .flags = 0,
+    .open = mut_open,
+    .close = mut_close,
+    .ring_ops = &mut_ring_ops,
+    .check = mut_check,
+};
+
+__attribute__((visibility("default"))) const struct hs_subject *heapspec_subject(void);
+
+const struct hs_subject *heapspec_subject(void)
+{
+    return &mut_subject;
+}
+
+#endif /* HEAPSPEC_RING_MUTANT_H */
