@@ -29,6 +29,9 @@ static int usage(const char *msg)
             "                      [--json FILE] [--junit FILE] [--html FILE]\n"
             "       heapspec replay --subject NAME TRACE-FILE...   (check over the given traces)\n"
             "       heapspec coverage [--corpus PATH]   (every R clause has a case)\n"
+            "       heapspec fuzz --engine libfuzzer|afl|both --family malloc --subject S\n"
+            "                     --seconds N --jobs J   (fuzz/campaign.sh)\n"
+            "       heapspec prove [COMPONENT...]   (proofs/prove.sh: Frama-C WP, goals proved)\n"
             "       heapspec version\n");
     return 2;
 }
@@ -481,6 +484,36 @@ static int cmd_check(int argc, char **argv, bool replay)
     return rc;
 }
 
+/* `heapspec fuzz ...` and `heapspec prove ...` run the scripts of the source
+ * tree (fuzz/campaign.sh, proofs/prove.sh): found from $HEAPSPEC_ROOT, from
+ * `bazel run`'s $BUILD_WORKSPACE_DIRECTORY, or from the current directory. */
+static int run_script(const char *rel, int argc, char **argv)
+{
+    const char *roots[] = {getenv("HEAPSPEC_ROOT"), getenv("BUILD_WORKSPACE_DIRECTORY"), "."};
+    char path[PATH_MAX];
+    for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++) {
+        if (roots[i] == NULL || roots[i][0] == '\0')
+            continue;
+        snprintf(path, sizeof path, "%s/%s", roots[i], rel);
+        if (access(path, R_OK) != 0)
+            continue;
+        char *args[64];
+        int n = 0;
+        args[n++] = (char *)"bash";
+        args[n++] = path;
+        for (int k = 2; k < argc && n < 63; k++)
+            args[n++] = argv[k];
+        args[n] = NULL;
+        execvp("bash", args);
+        fprintf(stderr, "heapspec: cannot run bash %s: %s\n", path, strerror(errno));
+        return 2;
+    }
+    fprintf(stderr,
+            "heapspec: %s not found: run from the heapspec source tree or set HEAPSPEC_ROOT\n",
+            rel);
+    return 2;
+}
+
 uint32_t hs_abi_version(void)
 {
     return HS_ABI_VERSION;
@@ -509,6 +542,10 @@ int main(int argc, char **argv)
         return cmd_check(argc, argv, true);
     if (strcmp(cmd, "coverage") == 0)
         return cmd_coverage(argc, argv);
+    if (strcmp(cmd, "fuzz") == 0)
+        return run_script("fuzz/campaign.sh", argc, argv);
+    if (strcmp(cmd, "prove") == 0)
+        return run_script("proofs/prove.sh", argc, argv);
     if (strcmp(cmd, "version") == 0) {
         printf("heapspec %s (ABI %u, runtime %u)\n", HST_VERSION, HS_ABI_VERSION, hs_abi_version());
         return hs_abi_version() == HS_ABI_VERSION ? 0 : 1;
