@@ -72,6 +72,7 @@ MUTANTS=(
     "threads|MALLOC-THREAD-1||"
     "fork|MALLOC-FORK-1||"
     "interpose_subject|MALLOC-INTERPOSE-1||"
+    "selfcheck_subject|MALLOC-SELFCHECK-1||"
     "crash|MALLOC-FREE-2|MALLOC-CALLOC-2|SIG"
     "hang|MALLOC-INTEGRITY-2|MALLOC-CALLOC-2|timeout"
 )
@@ -129,6 +130,10 @@ for row in "${MUTANTS[@]}"; do
     rm -f "$out"
     if [ "$mutant" = interpose_subject ]; then
         subject=(--subject-lib "$INTERPOSE_LIB")
+    elif [ "${mutant%_subject}" != "$mutant" ]; then
+        # the other subject-library mutants come with the preload libraries
+        [ -n "${LIB[$mutant]:-}" ] || die "mutant library libmutant_$mutant.so not given"
+        subject=(--subject-lib "${LIB[$mutant]}")
     else
         [ -n "${LIB[$mutant]:-}" ] || die "mutant library libmutant_$mutant.so not given"
         subject=(--subject libc --preload "${LIB[$mutant]}")
@@ -160,6 +165,14 @@ all_ids=$(printf '%s\n' "${all_ids//,/$'\n'}" | sort -u | paste -sd, -)
 out="$TMP/glibc.json"
 log="$TMP/glibc.log"
 start=$SECONDS
+# glibc has no invariant walker: the walker clause's control is the reference heap.
+all_ids=$(echo "$all_ids" | tr ',' '\n' | grep -v '^MALLOC-SELFCHECK-1$' | paste -sd, -)
+if ! timeout "$RUN_BOUND" "$HEAPSPEC" check --subject ref --clause MALLOC-SELFCHECK-1 "${CORPUS_ARGS[@]}" \
+    >"$TMP/ref-selfcheck.log" 2>&1; then
+    echo "CONTROL FAILED: the reference heap does not pass MALLOC-SELFCHECK-1" >&2
+    tail -20 "$TMP/ref-selfcheck.log" >&2
+    failures=$((failures + 1))
+fi
 timeout "$RUN_BOUND" "$HEAPSPEC" check --subject glibc --clause "$all_ids" --json "$out" "${CORPUS_ARGS[@]}" >"$log" 2>&1
 status=$?
 secs=$((SECONDS - start))
