@@ -80,6 +80,16 @@ int hsri_glue_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(
     return rc == 0 ? 0 : -rc;
 }
 
+int hsri_glue_key_create(hsri_glue_key_t *key, void (*destructor)(void *)) {
+    int rc = pthread_key_create(key, destructor);
+    return rc == 0 ? 0 : -rc;
+}
+
+int hsri_glue_key_set(hsri_glue_key_t key, const void *value) {
+    int rc = pthread_setspecific(key, value);
+    return rc == 0 ? 0 : -rc;
+}
+
 void hsri_glue_write_stderr(const char *line) {
     size_t n = strlen(line);
     while (n > 0) {
@@ -182,4 +192,29 @@ int hsri_glue_close(int fd) { return close(fd) == 0 ? 0 : region_neg_errno(); }
 
 /* ======================================================================
  * END region section
+ * ==================================================================== */
+
+/* ======================================================================
+ * BEGIN space section (ref/space, ref/gc)
+ * ==================================================================== */
+
+#include <time.h>
+
+int hsri_glue_open_read(const char *path, int *fd) {
+    int f = open(path, O_RDONLY | O_CLOEXEC);
+    if (f < 0)
+        return errno != 0 ? -errno : -EIO;
+    *fd = f;
+    return 0;
+}
+
+uint64_t hsri_glue_now_ns(void) {
+    struct timespec ts;
+    if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+        return 0;
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ======================================================================
+ * END space section
  * ==================================================================== */

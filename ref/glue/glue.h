@@ -66,6 +66,32 @@ void hsri_glue_mutex_destroy(hsri_glue_mutex_t *mu);
 /* Register fork handlers (pthread_atfork). 0 or -errno. */
 int hsri_glue_atfork(void (*prepare)(void), void (*parent)(void), void (*child)(void));
 
+/* True while the process has only ever had one thread (glibc's
+ * __libc_single_threaded, glibc >= 2.32; without it: always false). The
+ * value changes from true to false only inside pthread_create, i.e. never
+ * while the calling thread is inside another function; fork's child starts
+ * single-threaded again. Inline: it is read on every lock decision. */
+#if defined(__has_include)
+#if __has_include(<sys/single_threaded.h>)
+#include <sys/single_threaded.h>
+#define HSRI_GLUE_HAVE_SINGLE_THREADED 1
+#endif
+#endif
+static inline int hsri_glue_single_threaded(void) {
+#ifdef HSRI_GLUE_HAVE_SINGLE_THREADED
+    return __libc_single_threaded != 0;
+#else
+    return 0;
+#endif
+}
+
+/* Thread-specific keys (pthread_key_create / pthread_setspecific): the
+ * destructor runs at the exit of each thread that set a non-NULL value.
+ * Both return 0 or -errno; neither allocates for the first 32 keys. */
+typedef pthread_key_t hsri_glue_key_t;
+int hsri_glue_key_create(hsri_glue_key_t *key, void (*destructor)(void *));
+int hsri_glue_key_set(hsri_glue_key_t key, const void *value);
+
 /* Write the NUL-terminated line to standard error with one write(2), no
  * stdio, no allocation (safe inside a malloc replacement). */
 void hsri_glue_write_stderr(const char *line);
@@ -127,6 +153,22 @@ int hsri_glue_close(int fd);
 
 /* ======================================================================
  * END region section
+ * ==================================================================== */
+
+/* ======================================================================
+ * BEGIN space section (ref/space, ref/gc): files for the image space,
+ * a clock for the collector's pause figures.
+ * ==================================================================== */
+
+/* open(path, O_RDONLY | O_CLOEXEC); stores the descriptor in *fd.
+ * 0 or -errno. */
+int hsri_glue_open_read(const char *path, int *fd);
+
+/* CLOCK_MONOTONIC in nanoseconds (0 if the clock fails). */
+uint64_t hsri_glue_now_ns(void);
+
+/* ======================================================================
+ * END space section
  * ==================================================================== */
 
 #ifdef __cplusplus

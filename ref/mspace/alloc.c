@@ -5,8 +5,9 @@
  *   malloc(n):
  *     1. nb = chunk size for n (header added, rounded to the alignment,
  *        at least HSRI_MIN_CHUNK; n > PTRDIFF_MAX fails);
- *     2. search the bins from nb's class upward: an exact small bin gives
- *        its head; a large bin gives its best fit (smallest chunk >= nb);
+ *     2. nb's own bin: an exact small bin gives its head, a large bin its
+ *        best fit (smallest chunk >= nb); else the first non-empty bin above
+ *        it (found in the bitmap `binmap`) gives its head, which fits;
  *     3. else cut nb from the bottom of the top chunk, first growing the
  *        top through the morecore hook when it is too small (bounded by the
  *        reservation and the footprint limit);
@@ -18,10 +19,11 @@
  *     2. merge with the free chunk below (found through its footer) and the
  *        free chunk above; a chunk that meets the top becomes the top;
  *     3. bin the result.
- * Complexity: O(number of bins + length of one large bin) per malloc, O(1)
- * per free. Fragmentation: best fit within power-of-two classes with
- * immediate coalescing, the policy Wilson et al. ("Dynamic Storage
- * Allocation: A Survey and Critical Review", 1995) found to fragment least.
+ * Complexity: O(length of nb's bin) per malloc (two bitmap words scanned),
+ * O(1) per free. Fragmentation: best fit inside nb's class and first fit
+ * among the larger classes, with immediate coalescing — close to the policy
+ * Wilson et al. ("Dynamic Storage Allocation: A Survey and Critical
+ * Review", 1995) found to fragment least.
  *
  * Every function here assumes the caller holds ms->lock when ms->locked
  * (their names end in _locked, or they are static helpers of those).
@@ -43,6 +45,7 @@ void hsri_write_header(hsr_mspace_t *ms, hsri_chunk_t *c, size_t size, uint8_t i
     c->tag = hsri_tag(ms, c);
     c->inuse = inuse;
     c->prev_inuse = prev_inuse;
+    c->cached = 0;
     c->reserved = 0;
 }
 
@@ -64,13 +67,17 @@ static void set_links(hsri_chunk_t *c, hsri_chunk_t *fd, hsri_chunk_t *bk) {
 }
 
 static void set_fd(hsri_chunk_t *c, hsri_chunk_t *fd) {
-    hsri_links_t l = hsri_get_links(c);
-    set_links(c, fd, l.bk);
+    char *at = (char *)hsri_payload(c) + offsetof(hsri_links_t, fd);
+    hsri_track_open(at, sizeof fd);
+    memcpy(at, &fd, sizeof fd);
+    hsri_track_close(at, sizeof fd);
 }
 
 static void set_bk(hsri_chunk_t *c, hsri_chunk_t *bk) {
-    hsri_links_t l = hsri_get_links(c);
-    set_links(c, l.fd, bk);
+    char *at = (char *)hsri_payload(c) + offsetof(hsri_links_t, bk);
+    hsri_track_open(at, sizeof bk);
+    memcpy(at, &bk, sizeof bk);
+    hsri_track_close(at, sizeof bk);
 }
 
 size_t hsri_get_footer(const hsri_chunk_t *c) {
@@ -101,18 +108,30 @@ static size_t prev_size(const hsri_chunk_t *c) {
 
 /* ---- bins ------------------------------------------------------------ */
 
-size_t hsri_bin_index(size_t size) {
-    size_t k = 0;
-    size_t s;
-    if (size < HSRI_SMALL_LIMIT) {
-        return size / HSRI_ALIGN;
+static void binmap_set(hsr_mspace_t *ms, size_t i) {
+    ms->binmap[i / 64] |= (uint64_t)1 << (i % 64);
+}
+
+static void binmap_clear(hsr_mspace_t *ms, size_t i) {
+    ms->binmap[i / 64] &= ~((uint64_t)1 << (i % 64));
+}
+
+/* The first non-empty bin with index >= from, or HSRI_NBINS when none. */
+static size_t first_nonempty_bin(const hsr_mspace_t *ms, size_t from) {
+    size_t w = from / 64;
+    uint64_t bits;
+    if (from >= HSRI_NBINS) {
+        return HSRI_NBINS;
     }
-    s = size / HSRI_SMALL_LIMIT;
-    while (s > 1) { /* k = floor(log2(size / HSRI_SMALL_LIMIT)) */
-        s /= 2;
-        k++;
+    bits = ms->binmap[w] & (~(uint64_t)0 << (from % 64)); /* bins below `from` masked */
+    while (bits == 0) {
+        w++;
+        if (w == HSRI_BINMAP_WORDS) {
+            return HSRI_NBINS;
+        }
+        bits = ms->binmap[w];
     }
-    return HSRI_NSMALL + k;
+    return w * 64 + (size_t)__builtin_ctzll(bits);
 }
 
 /* Push the free chunk c (header and footer written) on its bin. */
@@ -124,6 +143,7 @@ static void bin_insert(hsr_mspace_t *ms, hsri_chunk_t *c) {
         set_bk(head, c);
     }
     ms->bins[i] = c;
+    binmap_set(ms, i);
     ms->nfree++;
 }
 
@@ -135,6 +155,9 @@ static void bin_remove(hsr_mspace_t *ms, hsri_chunk_t *c) {
         set_fd(l.bk, l.fd);
     } else {
         ms->bins[i] = l.fd;
+        if (l.fd == NULL) {
+            binmap_clear(ms, i);
+        }
     }
     if (l.fd != NULL) {
         set_bk(l.fd, l.bk);
@@ -162,6 +185,7 @@ static void dispose_chunk(hsr_mspace_t *ms, hsri_chunk_t *c) {
         size_t psz = prev_size(c);
         hsri_chunk_t *prev = (hsri_chunk_t *)(void *)((char *)c - psz);
         bin_remove(ms, prev);
+        c->inuse = 0; /* a stale header must not look live (double free) */
         hsri_track_close(c, HSRI_HDR); /* c's header is now inside prev */
         c = prev;
         size += psz;
@@ -240,7 +264,8 @@ static bool grow_locked(hsr_mspace_t *ms, size_t extra) {
     }
     added = want - cur;
     hsri_track_close(ms->commit_end, added); /* fresh pages belong to no client */
-    ms->commit_end += added;
+    /* atomic: the per-thread caches read it without the lock (tcache.c) */
+    __atomic_store_n(&ms->commit_end, ms->commit_end + added, __ATOMIC_RELAXED);
     ms->top->size += added;
     /* atomic stores: hsr_mspace_footprint reads these without the lock */
     __atomic_store_n(&ms->footprint, want + ms->tail_slack, __ATOMIC_RELAXED);
@@ -275,12 +300,17 @@ static hsri_chunk_t *bin_best_fit(hsr_mspace_t *ms, size_t i, size_t nb) {
 /* An in-use chunk of at least nb bytes (nb a valid chunk size), counted in
  * used_bytes/used_blocks, body still closed; NULL when memory runs out. */
 static hsri_chunk_t *alloc_chunk_locked(hsr_mspace_t *ms, size_t nb) {
-    size_t i;
+    size_t i = hsri_bin_index(nb);
     hsri_chunk_t *c = NULL;
 
-    for (i = hsri_bin_index(nb); i < HSRI_NBINS && c == NULL; i++) {
-        if (ms->bins[i] != NULL) {
-            c = bin_best_fit(ms, i, nb);
+    if (ms->bins[i] != NULL) {
+        c = bin_best_fit(ms, i, nb);
+    }
+    if (c == NULL) {
+        /* every chunk of a higher bin is larger than nb: take any */
+        i = first_nonempty_bin(ms, i + 1);
+        if (i < HSRI_NBINS) {
+            c = ms->bins[i];
         }
     }
     if (c != NULL) {
@@ -343,6 +373,7 @@ HSRI_NO_ASAN static hsri_chunk_t peek_header(const hsri_chunk_t *c) {
     h.tag = v->tag;
     h.inuse = v->inuse;
     h.prev_inuse = v->prev_inuse;
+    h.cached = v->cached;
     h.reserved = v->reserved;
     hsri_track_quiet_end();
     /* at an interior pointer these are client bytes, maybe never written:
@@ -370,7 +401,7 @@ hsri_chunk_t *hsri_owned_chunk_locked(hsr_mspace_t *ms, const void *p, bool repo
         }
         return NULL;
     }
-    if (!h.inuse) {
+    if (!h.inuse || h.cached) {
         if (report) {
             hsri_usage_error(HSR_USAGE_DOUBLE_FREE, "double free (block is not in use)", p);
         }
@@ -401,6 +432,19 @@ void hsri_free_locked(hsr_mspace_t *ms, void *p) {
     ms->used_bytes -= c->size;
     ms->used_blocks--;
     hsri_track_free(p, c->size - HSRI_HDR);
+    dispose_chunk(ms, c);
+}
+
+/* ---- the per-thread caches' side (tcache.c) ------------------------- */
+
+hsri_chunk_t *hsri_alloc_chunk_locked(hsr_mspace_t *ms, size_t nb) {
+    return alloc_chunk_locked(ms, nb);
+}
+
+void hsri_release_cached_locked(hsr_mspace_t *ms, hsri_chunk_t *c) {
+    c->cached = 0;
+    ms->used_bytes -= c->size;
+    ms->used_blocks--;
     dispose_chunk(ms, c);
 }
 
@@ -556,7 +600,7 @@ int hsri_trim_locked(hsr_mspace_t *ms, size_t pad) {
     }
     released = cur - new_commit;
     ms->top->size -= released;
-    ms->commit_end -= released;
+    __atomic_store_n(&ms->commit_end, ms->commit_end - released, __ATOMIC_RELAXED);
     __atomic_store_n(&ms->footprint, new_commit + ms->tail_slack, __ATOMIC_RELAXED);
     return 1;
 }

@@ -70,7 +70,7 @@ int hsri_check_locked(hsr_mspace_t *ms, char *msg, size_t len) {
             return fail(msg, len, "chunk %p: prev_inuse %u disagrees with the chunk below",
                         (void *)c, (unsigned)c->prev_inuse);
         }
-        if (c->inuse > 1 || c->reserved != 0) {
+        if (c->inuse > 1 || c->cached > 1 || c->reserved != 0 || (c->cached && !c->inuse)) {
             return fail(msg, len, "chunk %p: bad flag bytes", (void *)c);
         }
         if (c->inuse) {
@@ -106,6 +106,11 @@ int hsri_check_locked(hsr_mspace_t *ms, char *msg, size_t len) {
     for (i = 0; i < HSRI_NBINS; i++) {
         hsri_chunk_t *prev = NULL;
         hsri_chunk_t *x = ms->bins[i];
+        bool marked = (ms->binmap[i / 64] >> (i % 64)) & 1u;
+        if (marked != (x != NULL)) { /* I8 */
+            return fail(msg, len, "bin %zu: binmap bit %d but the bin is %s", i, (int)marked,
+                        x != NULL ? "not empty" : "empty");
+        }
         while (x != NULL) {
             hsri_links_t l;
             if (bin_count >= nfree) {

@@ -6,10 +6,15 @@
  * the exact representation:
  *
  *   chunk header (hsri_chunk_t, HSRI_HDR bytes, always accessible)
- *   +---------+---------+-------+------------+----------+
- *   | size    | tag     | inuse | prev_inuse | reserved |
- *   | size_t  | u32     | u8    | u8         | u16      |
- *   +---------+---------+-------+------------+----------+
+ *   +---------+---------+-------+------------+--------+----------+
+ *   | size    | tag     | inuse | prev_inuse | cached | reserved |
+ *   | size_t  | u32     | u8    | u8         | u8     | u8       |
+ *   +---------+---------+-------+------------+--------+----------+
+ *
+ *   `cached` is 1 while an in-use chunk sits in a per-thread cache of the
+ *   process malloc (ref/mspace/tcache.c): the mspace counts it as in use
+ *   (used_bytes, used_blocks, inspect_all, mallinfo), the client sees it as
+ *   freed (memcheck/ASan too), and freeing it again is a double free.
  *
  *   free chunk body (poisoned for ASan / noaccess for memcheck; the
  *   allocator opens it around each access)
@@ -31,11 +36,16 @@
  *       each bin is a NULL-terminated doubly linked list (x->fd->bk == x);
  *   I6  the top chunk ends exactly at ms->commit_end, size >= HSRI_HDR;
  *   I7  footprint == commit_end - seg_base + tail_slack; used_bytes and
- *       used_blocks equal the sums over in-use chunks; nfree counts bins.
+ *       used_blocks equal the sums over in-use chunks (cached ones
+ *       included); nfree counts bins;
+ *   I8  bit i of binmap is set exactly when bins[i] is not empty; a
+ *       cached chunk is in use.
  *
  * Bin classes: sizes below HSRI_SMALL_LIMIT have one exact bin each
- * (index size / HSRI_ALIGN); above, bin HSRI_NSMALL + k holds sizes in
- * [HSRI_SMALL_LIMIT * 2^k, HSRI_SMALL_LIMIT * 2^(k+1)).
+ * (index size / HSRI_ALIGN); above, the range
+ * [HSRI_SMALL_LIMIT * 2^k, HSRI_SMALL_LIMIT * 2^(k+1)) is cut in
+ * HSRI_LARGE_SUB = 4 equal quarters, bins HSRI_NSMALL + 4k + q (q = 0..3).
+ * Bins are ordered by size: every chunk of a bin above nb's bin fits nb.
  */
 #ifndef HEAPSPEC_REF_MSPACE_INTERNAL_H
 #define HEAPSPEC_REF_MSPACE_INTERNAL_H
@@ -59,7 +69,8 @@ typedef struct hsri_chunk_s {
     uint32_t tag;       /* hsri_tag(ms, chunk): owner and address check */
     uint8_t inuse;      /* 1: handed out; 0: free or the top */
     uint8_t prev_inuse; /* 1: the chunk just below is in use (or none) */
-    uint16_t reserved;  /* always 0 */
+    uint8_t cached;     /* 1: in use, parked in a per-thread cache (tcache.c) */
+    uint8_t reserved;   /* always 0 */
 } hsri_chunk_t;
 
 /* Free-list links at the start of a free chunk's body. */
@@ -76,8 +87,10 @@ typedef struct hsri_links_s {
      HSRI_ALIGN)
 #define HSRI_SMALL_LIMIT ((size_t)1024)
 #define HSRI_NSMALL (HSRI_SMALL_LIMIT / HSRI_ALIGN) /* index space of the small bins */
-#define HSRI_NLARGE 56u                      /* enough powers of two for any size_t */
+#define HSRI_LARGE_SUB 4u /* large bins per power of two */
+#define HSRI_NLARGE (56u * HSRI_LARGE_SUB) /* enough powers of two for any chunk */
 #define HSRI_NBINS (HSRI_NSMALL + HSRI_NLARGE)
+#define HSRI_BINMAP_WORDS ((HSRI_NBINS + 63) / 64) /* 64-bit words of binmap */
 #define HSRI_GRANULE ((size_t)64 * 1024) /* growth step and default capacity */
 
 #define HSRI_MSPACE_MAGIC 0x48535253u /* "HSRS" while alive */
@@ -106,6 +119,7 @@ struct hsr_mspace_s {
     uint64_t fail_nth;                 /* fault injection: fail request #fail_nth; 0 off */
     uint64_t nrequests;                /* growth requests since fail_nth was set */
     hsri_chunk_t *bins[HSRI_NBINS];    /* heads of the free lists */
+    uint64_t binmap[HSRI_BINMAP_WORDS]; /* bit i set: bins[i] is not empty */
 };
 
 /* ---- size arithmetic (overflow-checked, no bit tricks) ---------------- */
@@ -166,9 +180,12 @@ static inline hsri_chunk_t *hsri_next(hsri_chunk_t *c) {
     return (hsri_chunk_t *)(void *)((char *)c + c->size);
 }
 
+/* The tag of a header at c: the high half of a multiplicative (Fibonacci)
+ * hash of the address, mixed with the mspace's secret. One multiply: it is
+ * computed on every malloc and free. */
 static inline uint32_t hsri_tag(const hsr_mspace_t *ms, const hsri_chunk_t *c) {
-    uintptr_t a = (uintptr_t)c / HSRI_ALIGN;
-    return ms->secret ^ (uint32_t)(a % 4294967291u); /* a prime below 2^32 */
+    uint64_t a = (uint64_t)(uintptr_t)c;
+    return ms->secret ^ (uint32_t)((a * 0x9E3779B97F4A7C15ull) >> 32);
 }
 
 /* ---- functions shared between the files ------------------------------ */
@@ -179,9 +196,32 @@ void hsri_write_header(hsr_mspace_t *ms, hsri_chunk_t *c, size_t size, uint8_t i
                        uint8_t prev_inuse);
 size_t hsri_get_footer(const hsri_chunk_t *c);
 hsri_links_t hsri_get_links(const hsri_chunk_t *c);
-size_t hsri_bin_index(size_t size);
+
+/* The bin of a free chunk of `size` bytes (size >= HSRI_MIN_CHUNK). */
+static inline size_t hsri_bin_index(size_t size) {
+    if (size < HSRI_SMALL_LIMIT) {
+        return size / HSRI_ALIGN;
+    }
+    {
+        /* k = floor(log2(size / HSRI_SMALL_LIMIT)) (the quotient is >= 1);
+         * the quarter of [2^k, 2^(k+1)) * HSRI_SMALL_LIMIT holding size is
+         * given by the two bits of size just below its leading one */
+        size_t k = (size_t)(63 - __builtin_clzll((unsigned long long)(size / HSRI_SMALL_LIMIT)));
+        size_t lead = k + (size_t)__builtin_ctzll(HSRI_SMALL_LIMIT); /* bit of size's leading one */
+        size_t quarter = (size >> (lead - 2)) & (HSRI_LARGE_SUB - 1);
+        return HSRI_NSMALL + k * HSRI_LARGE_SUB + quarter;
+    }
+}
 
 /* mspace.c */
+/* Take ms->lock when ms is locked and the process has more than one thread;
+ * returns whether it was taken, to be handed to hsri_leave*. While the
+ * process is single-threaded nothing else can run inside the mspace. */
+bool hsri_enter(hsr_mspace_t *ms);
+/* Release after hsri_enter; the _mutated form first runs the walker in
+ * debug builds. */
+void hsri_leave(hsr_mspace_t *ms, bool held);
+void hsri_leave_mutated(hsr_mspace_t *ms, bool held);
 void hsri_usage_error(hsr_usage_error_t kind, const char *what, const void *ptr);
 void hsri_debug_check_locked(hsr_mspace_t *ms);
 
@@ -201,5 +241,13 @@ size_t hsri_usable_locked(hsr_mspace_t *ms, const void *p);
  * usage-error report when `report` (bulk_free asks quietly first). */
 hsri_chunk_t *hsri_owned_chunk_locked(hsr_mspace_t *ms, const void *p, bool report);
 bool hsri_in_range(const hsr_mspace_t *ms, const void *p);
+
+/* For the per-thread caches (tcache.c), caller holds the lock (hsri_enter):
+ * an in-use chunk of at least nb bytes (nb a valid chunk size), counted,
+ * its body closed, never announced to the tools; NULL when memory runs out. */
+hsri_chunk_t *hsri_alloc_chunk_locked(hsr_mspace_t *ms, size_t nb);
+/* Give back a chunk c taken from a cache (body closed): it stops being
+ * counted, is merged with its free neighbours and binned. */
+void hsri_release_cached_locked(hsr_mspace_t *ms, hsri_chunk_t *c);
 
 #endif /* HEAPSPEC_REF_MSPACE_INTERNAL_H */

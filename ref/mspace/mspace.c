@@ -119,22 +119,27 @@ static bool handle_ok(const hsr_mspace_t *ms) {
     return true;
 }
 
-static void enter(hsr_mspace_t *ms) {
-    if (ms->locked) {
+bool hsri_enter(hsr_mspace_t *ms) {
+    /* __libc_single_threaded goes from 1 to 0 only inside pthread_create of
+     * this very thread: it cannot change while we are inside the mspace, so
+     * the answer taken here holds until hsri_leave. */
+    if (ms->locked && !hsri_glue_single_threaded()) {
         hsri_glue_mutex_lock(&ms->lock);
+        return true;
     }
+    return false;
 }
 
 /* Leave after a mutation: the walker runs first in debug builds. */
-static void leave_mutated(hsr_mspace_t *ms) {
+void hsri_leave_mutated(hsr_mspace_t *ms, bool held) {
     hsri_debug_check_locked(ms);
-    if (ms->locked) {
+    if (held) {
         hsri_glue_mutex_unlock(&ms->lock);
     }
 }
 
-static void leave(hsr_mspace_t *ms) {
-    if (ms->locked) {
+void hsri_leave(hsr_mspace_t *ms, bool held) {
+    if (held) {
         hsri_glue_mutex_unlock(&ms->lock);
     }
 }
@@ -247,7 +252,7 @@ size_t hsr_mspace_destroy(hsr_mspace_t *ms) {
     if (!handle_ok(ms)) {
         return 0;
     }
-    enter(ms);
+    bool held = hsri_enter(ms);
     /* Tell memcheck the live blocks are gone with the mspace. */
     for (c = (hsri_chunk_t *)(void *)ms->first; c != ms->top; c = hsri_next(c)) {
         if (c->inuse) {
@@ -255,7 +260,7 @@ size_t hsr_mspace_destroy(hsr_mspace_t *ms) {
         }
     }
     ms->magic = HSRI_MSPACE_DEAD;
-    leave(ms);
+    hsri_leave(ms, held);
     if (ms->locked) {
         hsri_glue_mutex_destroy(&ms->lock);
     }
@@ -281,9 +286,9 @@ void *hsr_mspace_malloc(hsr_mspace_t *ms, size_t n) {
     if (!handle_ok(ms)) {
         return NULL;
     }
-    enter(ms);
+    bool held = hsri_enter(ms);
     p = hsri_malloc_locked(ms, n);
-    leave_mutated(ms);
+    hsri_leave_mutated(ms, held);
     return p;
 }
 
@@ -291,9 +296,9 @@ void hsr_mspace_free(hsr_mspace_t *ms, void *p) {
     if (p == NULL || !handle_ok(ms)) {
         return;
     }
-    enter(ms);
+    bool held = hsri_enter(ms);
     hsri_free_locked(ms, p);
-    leave_mutated(ms);
+    hsri_leave_mutated(ms, held);
 }
 
 void *hsr_mspace_calloc(hsr_mspace_t *ms, size_t n, size_t m) {
@@ -302,12 +307,12 @@ void *hsr_mspace_calloc(hsr_mspace_t *ms, size_t n, size_t m) {
     if (!handle_ok(ms) || !hsri_mul(n, m, &total)) {
         return NULL;
     }
-    enter(ms);
+    bool held = hsri_enter(ms);
     p = hsri_malloc_locked(ms, total);
     if (p != NULL) {
         memset(p, 0, total); /* recycled chunks hold old data */
     }
-    leave_mutated(ms);
+    hsri_leave_mutated(ms, held);
     return p;
 }
 
@@ -316,9 +321,9 @@ void *hsr_mspace_realloc(hsr_mspace_t *ms, void *p, size_t n) {
     if (!handle_ok(ms)) {
         return NULL;
     }
-    enter(ms);
+    bool held = hsri_enter(ms);
     q = hsri_realloc_locked(ms, p, n, true);
-    leave_mutated(ms);
+    hsri_leave_mutated(ms, held);
     return q;
 }
 
@@ -327,9 +332,9 @@ void *hsr_mspace_realloc_in_place(hsr_mspace_t *ms, void *p, size_t n) {
     if (p == NULL || !handle_ok(ms)) {
         return NULL;
     }
-    enter(ms);
+    bool held = hsri_enter(ms);
     q = hsri_realloc_locked(ms, p, n, false);
-    leave_mutated(ms);
+    hsri_leave_mutated(ms, held);
     return q;
 }
 
@@ -338,9 +343,9 @@ void *hsr_mspace_memalign(hsr_mspace_t *ms, size_t a, size_t n) {
     if (!handle_ok(ms)) {
         return NULL;
     }
-    enter(ms);
+    bool held = hsri_enter(ms);
     p = hsri_memalign_locked(ms, a, n);
-    leave_mutated(ms);
+    hsri_leave_mutated(ms, held);
     return p;
 }
 
@@ -356,7 +361,7 @@ size_t hsr_mspace_bulk_free(hsr_mspace_t *ms, void **array, size_t n) {
         }
         return unfreed;
     }
-    enter(ms);
+    bool held = hsri_enter(ms);
     for (i = 0; i < n; i++) {
         void *p = array[i];
         if (p == NULL) {
@@ -373,7 +378,7 @@ size_t hsr_mspace_bulk_free(hsr_mspace_t *ms, void **array, size_t n) {
         hsri_free_locked(ms, p);
         array[i] = NULL;
     }
-    leave_mutated(ms);
+    hsri_leave_mutated(ms, held);
     return unfreed;
 }
 
@@ -382,9 +387,9 @@ int hsr_mspace_trim(hsr_mspace_t *ms, size_t pad) {
     if (!handle_ok(ms)) {
         return 0;
     }
-    enter(ms);
+    bool held = hsri_enter(ms);
     r = hsri_trim_locked(ms, pad);
-    leave_mutated(ms);
+    hsri_leave_mutated(ms, held);
     return r;
 }
 
@@ -393,9 +398,9 @@ size_t hsr_mspace_usable_size(hsr_mspace_t *ms, const void *p) {
     if (p == NULL || !handle_ok(ms)) {
         return 0;
     }
-    enter(ms);
+    bool held = hsri_enter(ms);
     n = hsri_usable_locked(ms, p);
-    leave(ms);
+    hsri_leave(ms, held);
     return n;
 }
 
@@ -423,9 +428,9 @@ size_t hsr_mspace_set_footprint_limit(hsr_mspace_t *ms, size_t bytes) {
     if (bytes != SIZE_MAX && !hsri_round_up(bytes, page, &lim)) {
         lim = SIZE_MAX; /* within a page of SIZE_MAX: no limit at all */
     }
-    enter(ms);
+    bool held = hsri_enter(ms);
     __atomic_store_n(&ms->limit, lim, __ATOMIC_RELAXED);
-    leave_mutated(ms);
+    hsri_leave_mutated(ms, held);
     return lim;
 }
 
@@ -435,9 +440,9 @@ int hsr_mspace_mallinfo(hsr_mspace_t *ms, hsr_mspace_stats_t *out) {
     if (out == NULL || !handle_ok(ms)) {
         return -1;
     }
-    enter(ms);
+    bool held = hsri_enter(ms);
     hsri_stats_locked(ms, out);
-    leave(ms);
+    hsri_leave(ms, held);
     return 0;
 }
 
@@ -445,9 +450,9 @@ void hsr_mspace_inspect_all(hsr_mspace_t *ms, hsr_mspace_inspect_fn fn, void *ar
     if (fn == NULL || !handle_ok(ms)) {
         return;
     }
-    enter(ms);
+    bool held = hsri_enter(ms);
     hsri_inspect_locked(ms, fn, arg);
-    leave(ms);
+    hsri_leave(ms, held);
 }
 
 int hsr_mspace_check(hsr_mspace_t *ms, char *msg, size_t len) {
@@ -459,9 +464,9 @@ int hsr_mspace_check(hsr_mspace_t *ms, char *msg, size_t len) {
         }
         return -1;
     }
-    enter(ms);
+    bool held = hsri_enter(ms);
     r = hsri_check_locked(ms, msg, len);
-    leave(ms);
+    hsri_leave(ms, held);
     return r;
 }
 
@@ -483,18 +488,18 @@ void hsr_mspace_set_morecore(hsr_mspace_t *ms, hsr_mspace_morecore_fn fn, void *
     if (!handle_ok(ms)) {
         return;
     }
-    enter(ms);
+    bool held = hsri_enter(ms);
     ms->morecore = fn != NULL ? fn : hsr_mspace_default_morecore;
     ms->morecore_arg = fn != NULL ? arg : NULL;
-    leave(ms);
+    hsri_leave(ms, held);
 }
 
 void hsr_mspace_fail_nth(hsr_mspace_t *ms, uint64_t n) {
     if (!handle_ok(ms)) {
         return;
     }
-    enter(ms);
+    bool held = hsri_enter(ms);
     ms->fail_nth = n;
     ms->nrequests = 0;
-    leave(ms);
+    hsri_leave(ms, held);
 }
