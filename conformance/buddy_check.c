@@ -107,21 +107,7 @@ struct run {
 
 /* ------------------------------------------------------------ helpers */
 
-static bool judge(struct run *r, int c, bool ok, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static bool judge(struct run *r, int c, bool ok, const char *fmt, ...)
-{
-    if (ok) {
-        r->sink->checks[c]++;
-        return true;
-    }
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return hst_judge(r->sink, c, r->pos, false, "%s", msg);
-}
+#define judge(r, c, ok, ...) HST_JUDGE(r, c, ok, __VA_ARGS__)
 
 typedef unsigned long long ull;
 

@@ -217,6 +217,7 @@ struct hst_sink {
     uint64_t failed_mask[(HSC_COUNT + 63) / 64]; /* clauses already reported */
     volatile uint32_t *pos;    /* shared word: op being executed (crash attribution) */
     uint64_t seen[64];         /* hashes of branch events already sent (sent once each) */
+    uint64_t skipped_mask[(HSC_COUNT + 63) / 64]; /* clauses already reported skipped */
 };
 
 void hst_emit(struct hst_sink *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -226,6 +227,13 @@ bool hst_judge(struct hst_sink *s, int c, uint32_t pos, bool ok, const char *fmt
 void hst_branch(struct hst_sink *s, int c, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void hst_skip(struct hst_sink *s, int c, const char *reason);
+/* hst_skip once per clause and case (an absent extension is said once). */
+void hst_skip_once(struct hst_sink *s, int c, const char *reason);
+
+/* For a family checker whose run state `r` has a `sink` and the 1-based op
+ * position `pos`: judge clause c at the current op, or skip it once. */
+#define HST_JUDGE(r, c, ok, ...) hst_judge((r)->sink, (c), (r)->pos, (ok), __VA_ARGS__)
+#define HST_SKIP_ONCE(r, c, why) hst_skip_once((r)->sink, (c), (why))
 void hst_figure(struct hst_sink *s, int c, double value, const char *unit);
 
 /* --------------------------------------------------------------- checker */

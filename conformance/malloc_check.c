@@ -39,7 +39,6 @@ struct run {
     uint32_t root;    /* treap root (id + 1), 0 when empty */
     uint32_t pos;     /* 1-based op position */
     uint64_t rng;
-    uint64_t skipped_mask[(HSC_COUNT + 63) / 64];
     bool have_usable;
     size_t min_small_align; /* ALIGN-2: smallest alignment of a small block */
     uint64_t max_slack;
@@ -121,30 +120,9 @@ static void t_neighbours(const struct run *r, uintptr_t key, uint32_t *pred, uin
 
 /* ------------------------------------------------------- judgement helpers */
 
-static bool judge(struct run *r, int c, bool ok, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static bool judge(struct run *r, int c, bool ok, const char *fmt, ...)
-{
-    if (ok) {
-        r->sink->checks[c]++;
-        return true;
-    }
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return hst_judge(r->sink, c, r->pos, false, "%s", msg);
-}
+#define judge(r, c, ok, ...) HST_JUDGE(r, c, ok, __VA_ARGS__)
 
-static void skip_once(struct run *r, int c, const char *why)
-{
-    uint64_t bit = 1ull << (c % 64);
-    if (r->skipped_mask[c / 64] & bit)
-        return;
-    r->skipped_mask[c / 64] |= bit;
-    hst_skip(r->sink, c, why);
-}
+#define skip_once(r, c, why) HST_SKIP_ONCE(r, c, why)
 
 static size_t ext(const struct blk *b)
 {

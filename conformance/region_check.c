@@ -143,35 +143,13 @@ struct run {
     bool purged_any;
     uint64_t purged_pages;
     char *maps;     /* /proc/self/maps buffer (arena), made on first use */
-    uint64_t skipped_mask[(HSC_COUNT + 63) / 64];
 };
 
 /* ------------------------------------------------------- judgement helpers */
 
-static bool judge(struct run *r, int c, bool ok, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static bool judge(struct run *r, int c, bool ok, const char *fmt, ...)
-{
-    if (ok) {
-        r->sink->checks[c]++;
-        return true;
-    }
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return hst_judge(r->sink, c, r->pos, false, "%s", msg);
-}
+#define judge(r, c, ok, ...) HST_JUDGE(r, c, ok, __VA_ARGS__)
 
-static void skip_once(struct run *r, int c, const char *why)
-{
-    uint64_t bit = 1ull << (c % 64);
-    if (r->skipped_mask[c / 64] & bit)
-        return;
-    r->skipped_mask[c / 64] |= bit;
-    hst_skip(r->sink, c, why);
-}
+#define skip_once(r, c, why) HST_SKIP_ONCE(r, c, why)
 
 static uint64_t page_round(const struct run *r, uint64_t n)
 {

@@ -94,6 +94,15 @@ void hst_skip(struct hst_sink *s, int c, const char *reason)
     hst_emit(s, "S %s %s", hst_clauses[c].id, reason);
 }
 
+void hst_skip_once(struct hst_sink *s, int c, const char *reason)
+{
+    uint64_t bit = 1ull << (c % 64);
+    if (s->skipped_mask[c / 64] & bit)
+        return;
+    s->skipped_mask[c / 64] |= bit;
+    hst_skip(s, c, reason);
+}
+
 void hst_figure(struct hst_sink *s, int c, double value, const char *unit)
 {
     s->checks[c]++;
