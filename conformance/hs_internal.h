@@ -248,6 +248,26 @@ int hst_malloc_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct hs
 void hst_scenario_run(const struct hs_malloc_ops *ops, hs_ctx_t *ctx, const struct hst_op *op,
                       uint32_t pos, struct hst_sink *sink);
 
+/* The ordered set of live blocks (iset.c): a treap keyed by start address,
+ * nodes indexed by object id, links id + 1 (0: none). The caller gives the
+ * node array (HST_MAX_ID + 1 entries, from its arena) and may walk it in
+ * address order through root / left / right. */
+struct hst_inode {
+    uintptr_t key;                /* start address */
+    uint32_t left, right, prio;   /* links (id + 1), heap priority */
+};
+
+struct hst_iset {
+    struct hst_inode *n; /* indexed by object id */
+    uint32_t root;       /* id + 1 of the root, 0 when empty */
+    uint64_t rng;        /* priorities */
+};
+
+void hst_iset_insert(struct hst_iset *s, uint32_t id, uintptr_t key);
+void hst_iset_remove(struct hst_iset *s, uint32_t id);
+/* Largest key <= key (pred) and smallest key > key (succ), as id + 1 or 0. */
+void hst_iset_neighbours(const struct hst_iset *s, uintptr_t key, uint32_t *pred, uint32_t *succ);
+
 /* Fill/verify patterns (pattern.c). */
 void hst_fill(void *p, size_t from, size_t to, uint64_t seed);
 /* Returns the first offset in [from, to) that differs, or SIZE_MAX. */

@@ -27,7 +27,6 @@ struct blk {
     uint64_t filled;  /* bytes of pattern written from the start (<= usable) */
     uint64_t seed;    /* pattern seed */
     uint64_t align;   /* alignment requested (aligned family), else 0 */
-    uint32_t left, right, prio; /* treap links (block ids + 1; 0 = none) */
     uint8_t live;
 };
 
@@ -36,7 +35,7 @@ struct run {
     hs_ctx_t *ctx;
     struct hst_sink *sink;
     struct blk *b;    /* HST_MAX_ID + 1 blocks */
-    uint32_t root;    /* treap root (id + 1), 0 when empty */
+    struct hst_iset set; /* live blocks in address order */
     uint32_t pos;     /* 1-based op position */
     uint64_t rng;
     bool have_usable;
@@ -46,76 +45,21 @@ struct run {
     uint32_t hi;            /* 1 + the highest id ever admitted: bounds the id scans */
 };
 
-/* ------------------------------------------------------------ treap */
-
-static uint32_t t_merge(struct blk *b, uint32_t l, uint32_t r)
-{
-    if (!l)
-        return r;
-    if (!r)
-        return l;
-    if (b[l - 1].prio > b[r - 1].prio) {
-        b[l - 1].right = t_merge(b, b[l - 1].right, r);
-        return l;
-    }
-    b[r - 1].left = t_merge(b, l, b[r - 1].left);
-    return r;
-}
-
-/* Splits t into keys < key (l) and >= key (r). */
-static void t_split(struct blk *b, uint32_t t, uintptr_t key, uint32_t *l, uint32_t *r)
-{
-    if (!t) {
-        *l = *r = 0;
-        return;
-    }
-    if (b[t - 1].p < key) {
-        t_split(b, b[t - 1].right, key, &b[t - 1].right, r);
-        *l = t;
-    } else {
-        t_split(b, b[t - 1].left, key, l, &b[t - 1].left);
-        *r = t;
-    }
-}
+/* ------------------------------------------------------------ the set */
 
 static void t_insert(struct run *r, uint32_t id)
 {
-    uint32_t l, g;
-    r->rng = hst_mix(r->rng);
-    r->b[id].prio = (uint32_t)r->rng;
-    r->b[id].left = r->b[id].right = 0;
-    t_split(r->b, r->root, r->b[id].p, &l, &g);
-    r->root = t_merge(r->b, t_merge(r->b, l, id + 1), g);
+    hst_iset_insert(&r->set, id, r->b[id].p);
 }
 
 static void t_remove(struct run *r, uint32_t id)
 {
-    uint32_t *link = &r->root;
-    uintptr_t key = r->b[id].p;
-    while (*link && *link != id + 1) {
-        struct blk *n = &r->b[*link - 1];
-        link = key < n->p || (key == n->p && *link > id + 1) ? &n->left : &n->right;
-        /* equal keys cannot both be live (that is an overlap), but be total */
-    }
-    if (*link)
-        *link = t_merge(r->b, r->b[id].left, r->b[id].right);
+    hst_iset_remove(&r->set, id);
 }
 
-/* Largest start <= key, and smallest start > key; ids + 1 or 0. */
 static void t_neighbours(const struct run *r, uintptr_t key, uint32_t *pred, uint32_t *succ)
 {
-    uint32_t t = r->root;
-    *pred = *succ = 0;
-    while (t) {
-        const struct blk *n = &r->b[t - 1];
-        if (n->p <= key) {
-            *pred = t;
-            t = n->right;
-        } else {
-            *succ = t;
-            t = n->left;
-        }
-    }
+    hst_iset_neighbours(&r->set, key, pred, succ);
 }
 
 /* ------------------------------------------------------- judgement helpers */
@@ -687,17 +631,17 @@ static void op_write_usable(struct run *r, const struct hst_op *op)
 static void verify_tree(struct run *r, uint32_t t, const char *when)
 {
     while (t) {
-        verify_tree(r, r->b[t - 1].left, when);
+        verify_tree(r, r->set.n[t - 1].left, when);
         /* a damaged block is reported once; the others are still looked at */
         if (!check_contents(r, t - 1, HSC_MALLOC_INTEGRITY_1, when))
             r->b[t - 1].filled = 0;
-        t = r->b[t - 1].right;
+        t = r->set.n[t - 1].right;
     }
 }
 
 static void verify_all(struct run *r, const char *when)
 {
-    verify_tree(r, r->root, when);
+    verify_tree(r, r->set.root, when);
 }
 
 /* ---------------------------------------------------------------- run */
@@ -713,7 +657,9 @@ int hst_malloc_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct hs
     r.rng = 0x243f6a8885a308d3ull;
     r.min_small_align = SIZE_MAX;
     r.b = hst_arena_alloc(arena, sizeof(struct blk) * (HST_MAX_ID + 1u));
-    if (r.b == NULL || r.ops == NULL)
+    r.set.n = hst_arena_alloc(arena, sizeof(struct hst_inode) * (HST_MAX_ID + 1u));
+    r.set.rng = 0x452821e638d01377ull;
+    if (r.b == NULL || r.set.n == NULL || r.ops == NULL)
         return -1;
     r.have_usable = r.ops->usable_size != NULL;
     /* A violation abandons its operation, not the case: the later operations

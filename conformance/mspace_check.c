@@ -95,7 +95,6 @@ struct obj {
     uintptr_t p;
     uint64_t size, usable, filled, seed;
     uint32_t space;             /* id of its mspace */
-    uint32_t left, right, prio; /* treap links (id + 1, 0 = none) */
     /* mspace */
     hs_mspace_t *ms;
     unsigned char *map;         /* whole mapping (with-base), else NULL */
@@ -118,7 +117,7 @@ struct run {
     hs_ctx_t *ctx;
     struct hst_sink *sink;
     struct obj *o;              /* HST_MAX_ID + 1 */
-    uint32_t root;
+    struct hst_iset set; /* live blocks of every mspace, in address order */
     uint32_t pos;
     uint64_t rng;
     uint64_t skipped[(HSC_COUNT + 63) / 64];
@@ -170,71 +169,19 @@ static uint64_t ceil_pow2(uint64_t n)
 
 /* ------------------------------------------------------------ treap */
 
-static uint32_t t_merge(struct obj *o, uint32_t l, uint32_t g)
-{
-    if (!l)
-        return g;
-    if (!g)
-        return l;
-    if (o[l - 1].prio > o[g - 1].prio) {
-        o[l - 1].right = t_merge(o, o[l - 1].right, g);
-        return l;
-    }
-    o[g - 1].left = t_merge(o, l, o[g - 1].left);
-    return g;
-}
-
-static void t_split(struct obj *o, uint32_t t, uintptr_t key, uint32_t *l, uint32_t *g)
-{
-    if (!t) {
-        *l = *g = 0;
-        return;
-    }
-    if (o[t - 1].p < key) {
-        t_split(o, o[t - 1].right, key, &o[t - 1].right, g);
-        *l = t;
-    } else {
-        t_split(o, o[t - 1].left, key, l, &o[t - 1].left);
-        *g = t;
-    }
-}
-
 static void t_insert(struct run *r, uint32_t id)
 {
-    uint32_t l, g;
-    r->rng = hst_mix(r->rng);
-    r->o[id].prio = (uint32_t)r->rng;
-    r->o[id].left = r->o[id].right = 0;
-    t_split(r->o, r->root, r->o[id].p, &l, &g);
-    r->root = t_merge(r->o, t_merge(r->o, l, id + 1), g);
+    hst_iset_insert(&r->set, id, r->o[id].p);
 }
 
 static void t_remove(struct run *r, uint32_t id)
 {
-    uint32_t *link = &r->root;
-    uintptr_t key = r->o[id].p;
-    while (*link && *link != id + 1) {
-        struct obj *n = &r->o[*link - 1];
-        link = key < n->p || (key == n->p && *link > id + 1) ? &n->left : &n->right;
-    }
-    if (*link)
-        *link = t_merge(r->o, r->o[id].left, r->o[id].right);
+    hst_iset_remove(&r->set, id);
 }
 
 static void t_neighbours(const struct run *r, uintptr_t key, uint32_t *pred, uint32_t *succ)
 {
-    uint32_t t = r->root;
-    *pred = *succ = 0;
-    while (t) {
-        const struct obj *n = &r->o[t - 1];
-        if (n->p <= key) {
-            *pred = t;
-            t = n->right;
-        } else {
-            *succ = t;
-            t = n->left;
-        }
-    }
+    hst_iset_neighbours(&r->set, key, pred, succ);
 }
 
 /* ------------------------------------------------------------ lookups */
@@ -301,7 +248,7 @@ static bool verify_tree(struct run *r, uint32_t t, uint32_t sid, int clause, con
 {
     bool ok = true;
     while (t) {
-        if (!verify_tree(r, r->o[t - 1].left, sid, clause, when))
+        if (!verify_tree(r, r->set.n[t - 1].left, sid, clause, when))
             ok = false;
         struct obj *b = &r->o[t - 1];
         if ((sid == HST_NULL_ID || b->space == sid) && b->filled &&
@@ -309,7 +256,7 @@ static bool verify_tree(struct run *r, uint32_t t, uint32_t sid, int clause, con
             b->filled = 0; /* reported once */
             ok = false;
         }
-        t = b->right;
+        t = r->set.n[t - 1].right;
     }
     return ok;
 }
@@ -425,8 +372,8 @@ static void op_create(struct run *r, const struct hst_op *op)
 static void drop_blocks(struct run *r, uint32_t t, uint32_t sid)
 {
     while (t) {
-        drop_blocks(r, r->o[t - 1].left, sid);
-        uint32_t next = r->o[t - 1].right;
+        drop_blocks(r, r->set.n[t - 1].left, sid);
+        uint32_t next = r->set.n[t - 1].right;
         if (r->o[t - 1].space == sid)
             r->o[t - 1].kind = OBJ_NONE; /* unlinked below */
         t = next;
@@ -435,7 +382,7 @@ static void drop_blocks(struct run *r, uint32_t t, uint32_t sid)
 
 static void rebuild_treap(struct run *r)
 {
-    r->root = 0;
+    r->set.root = 0;
     for (uint32_t id = 0; id <= HST_MAX_ID; id++)
         if (r->o[id].kind == OBJ_BLOCK)
             t_insert(r, id);
@@ -446,7 +393,7 @@ static void op_destroy(struct run *r, const struct hst_op *op)
     struct obj *s = space_of(r, op->dst);
     if (s == NULL)
         return;
-    verify_tree(r, r->root, op->dst, HSC_MSPACE_INTEGRITY_1, "before destroy");
+    verify_tree(r, r->set.root, op->dst, HSC_MSPACE_INTEGRITY_1, "before destroy");
     post(r, s, op->dst);
     uint64_t maxfp = s->maxfp, fp = s->fp;
     size_t got = r->ops.destroy(r->ctx, s->ms);
@@ -458,7 +405,7 @@ static void op_destroy(struct run *r, const struct hst_op *op)
                    got == fp ? "destroy returns the whole footprint"
                              : "destroy returns less than the footprint");
     if (s->live) {
-        drop_blocks(r, r->root, op->dst);
+        drop_blocks(r, r->set.root, op->dst);
         rebuild_treap(r);
         r->live_all -= s->live_bytes;
     }
@@ -577,7 +524,7 @@ static void forget(struct run *r, uint32_t id)
  * live block of the mspace is intact. */
 static void after_refusal(struct run *r, uint32_t sid)
 {
-    verify_tree(r, r->root, sid, HSC_MSPACE_FAULT_2, "after a refused request");
+    verify_tree(r, r->set.root, sid, HSC_MSPACE_FAULT_2, "after a refused request");
     if (HS_HAS_FIELD(r->subj, struct hs_subject, check) && r->subj->check != NULL) {
         char msg[256] = "";
         int rc = r->subj->check(r->ctx, msg, sizeof msg);
@@ -913,7 +860,7 @@ static void op_trim(struct run *r, const struct hst_op *op)
     judge(r, HSC_MSPACE_TRIM_1, (rc == 1) == (s->fp < fp0) && (rc == 0 || rc == 1),
           "trim(%llu) returned %d; the footprint went from %llu to %llu",
           (unsigned long long)op->a, rc, (unsigned long long)fp0, (unsigned long long)s->fp);
-    verify_tree(r, r->root, op->dst, HSC_MSPACE_INTEGRITY_1, "after trim");
+    verify_tree(r, r->set.root, op->dst, HSC_MSPACE_INTEGRITY_1, "after trim");
 }
 
 static void op_set_limit(struct run *r, const struct hst_op *op)
@@ -1000,10 +947,10 @@ static void sort_regions(struct region *a, size_t n)
 static void list_blocks(struct run *r, uint32_t t, uint32_t sid, size_t *n)
 {
     while (t) {
-        list_blocks(r, r->o[t - 1].left, sid, n);
+        list_blocks(r, r->set.n[t - 1].left, sid, n);
         if (r->o[t - 1].space == sid)
             r->ids[(*n)++] = t - 1;
-        t = r->o[t - 1].right;
+        t = r->set.n[t - 1].right;
     }
 }
 
@@ -1050,7 +997,7 @@ static void op_inspect(struct run *r, const struct hst_op *op)
           (unsigned long long)total, (unsigned long long)s->fp);
     /* Walk blocks (address order) against regions (address order). */
     size_t nb = 0;
-    list_blocks(r, r->root, sid, &nb);
+    list_blocks(r, r->set.root, sid, &nb);
     size_t i = 0, used_regions = 0;
     for (size_t k = 0; k < r->nreg; k++)
         used_regions += r->reg[k].used != 0;
@@ -1131,7 +1078,9 @@ static int mspace_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct
     r->reg = hst_arena_alloc(arena, sizeof(struct region) * MAX_REGIONS);
     r->ids = hst_arena_alloc(arena, sizeof(uint32_t) * (HST_MAX_ID + 1u));
     r->arr = hst_arena_alloc(arena, sizeof(void *) * 2u * (HST_MAX_ID + 1u));
-    if (r->o == NULL || r->reg == NULL || r->ids == NULL || r->arr == NULL)
+    r->set.n = hst_arena_alloc(arena, sizeof(struct hst_inode) * (HST_MAX_ID + 1u));
+    r->set.rng = 0x3707344a4093822full;
+    if (r->set.n == NULL || r->o == NULL || r->reg == NULL || r->ids == NULL || r->arr == NULL)
         return -1;
     /* The core functions are required: without them nothing can be judged. */
     const void *core[] = {(const void *)r->ops.destroy, (const void *)r->ops.malloc,
@@ -1164,14 +1113,14 @@ static int mspace_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct
         case MSO_SET_LIMIT: op_set_limit(r, op); break;
         case MSO_INSPECT: op_inspect(r, op); break;
         case MSO_MALLINFO: op_mallinfo(r, op); break;
-        case MSO_VERIFY: verify_tree(r, r->root, HST_NULL_ID, HSC_MSPACE_INTEGRITY_1,
+        case MSO_VERIFY: verify_tree(r, r->set.root, HST_NULL_ID, HSC_MSPACE_INTEGRITY_1,
                                      "at a verify step"); break;
         default: break;
         }
     }
     r->pos = cs->nops + 1;
     *sink->pos = r->pos;
-    verify_tree(r, r->root, HST_NULL_ID, HSC_MSPACE_INTEGRITY_1, "at the end of the trace");
+    verify_tree(r, r->set.root, HST_NULL_ID, HSC_MSPACE_INTEGRITY_1, "at the end of the trace");
     /* The mspaces stay for the subject's own walker (selfcheck) and close():
      * only the guards of with-base ones are looked at, and the maps stay. */
     for (uint32_t id = 0; id <= HST_MAX_ID; id++)
