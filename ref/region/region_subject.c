@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "heapspec/heapspec.h"
+#include "ref/subject/subject_args.h"
 #include "heapspec/region.h"
 #include "ref/glue/glue.h"
 
@@ -68,16 +69,9 @@ struct hs_ctx_s {
 static int ctx_open(const struct hs_open_args *args, hs_ctx_t **out) {
     if (out == NULL)
         return -EINVAL;
-    if (args != NULL) {
-        if (args->struct_size < offsetof(struct hs_open_args, flags) + sizeof args->flags)
-            return -EINVAL;
-        if (HS_HAS_FIELD(args, struct hs_open_args, reserved0) && args->reserved0 != 0)
-            return -EINVAL;
-        if (HS_HAS_FIELD(args, struct hs_open_args, reserved))
-            for (size_t i = 0; i < sizeof args->reserved / sizeof args->reserved[0]; i++)
-                if (args->reserved[i] != 0)
-                    return -EINVAL;
-    }
+    int bad = hsri_subject_args_check(args);
+    if (bad != 0)
+        return bad;
     hs_ctx_t *c = calloc(1, sizeof *c);
     if (c == NULL)
         return -ENOMEM;
