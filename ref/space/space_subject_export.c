@@ -1,0 +1,15 @@
+/*
+ * space_subject_export.c — the one exported symbol of
+ * libheapspec_subject_spaces.so: heapspec_subject() returns the ref-spaces
+ * table. ref/subject.lds hides every other symbol of the object.
+ */
+#include "heapspec/heapspec.h"
+#include "heapspec/space.h"
+
+/* The ABI names the entry point (HS_SUBJECT_ENTRY) but declares no
+ * prototype for it; this is that prototype. */
+__attribute__((visibility("default"))) const struct hs_subject *heapspec_subject(void);
+
+const struct hs_subject *heapspec_subject(void) {
+    return hsr_spaces_subject();
+}
