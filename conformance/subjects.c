@@ -30,6 +30,9 @@ const struct hs_subject *hsr_region_subject(void) __attribute__((weak));
 const struct hs_subject *hsr_memfd_subject(void) __attribute__((weak));
 const struct hs_subject *hsr_ring_subject(void) __attribute__((weak));
 const struct hs_subject *hsr_buddy_subject(void) __attribute__((weak));
+const struct hs_subject *hsr_spaces_subject(void) __attribute__((weak));
+const struct hs_subject *hsr_gc_subject(void) __attribute__((weak));
+const struct hs_subject *hsr_boehm_subject(void) __attribute__((weak));
 
 struct builtin {
     const char *name;
@@ -39,7 +42,7 @@ struct builtin {
 
 static const struct builtin *builtins(size_t *n)
 {
-    static struct builtin b[8];
+    static struct builtin b[16];
     static size_t count;
     if (count == 0) {
         b[count++] = (struct builtin){"libc", hst_libc_subject, "the process's own malloc"};
@@ -55,6 +58,12 @@ static const struct builtin *builtins(size_t *n)
             b[count++] = (struct builtin){"ref-ring", hsr_ring_subject, "reference ring"};
         if (hsr_buddy_subject)
             b[count++] = (struct builtin){"ref-buddy", hsr_buddy_subject, "reference buddy"};
+        if (hsr_spaces_subject)
+            b[count++] = (struct builtin){"ref-spaces", hsr_spaces_subject, "reference ART spaces"};
+        if (hsr_gc_subject)
+            b[count++] = (struct builtin){"ref-gc", hsr_gc_subject, "reference mark-sweep GC"};
+        if (hsr_boehm_subject)
+            b[count++] = (struct builtin){"boehm", hsr_boehm_subject, "Boehm GC (libgc)"};
     }
     *n = count;
     return b;

@@ -65,13 +65,16 @@ extern const struct hst_family hst_mspace_family __attribute__((weak));
 extern const struct hst_family hst_region_family __attribute__((weak));
 extern const struct hst_family hst_ring_family __attribute__((weak));
 extern const struct hst_family hst_buddy_family __attribute__((weak));
+extern const struct hst_family hst_gc_family __attribute__((weak));
+extern const struct hst_family hst_spaces_family __attribute__((weak));
 
-const struct hst_family *hst_families[8];
+const struct hst_family *hst_families[16];
 
 __attribute__((constructor)) static void families_init(void)
 {
     const struct hst_family *all[] = {&hst_malloc_family, &hst_mspace_family, &hst_region_family,
-                                      &hst_ring_family, &hst_buddy_family};
+                                      &hst_ring_family,   &hst_buddy_family,  &hst_gc_family,
+                                      &hst_spaces_family};
     size_t n = 0;
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (all[i] != NULL)
