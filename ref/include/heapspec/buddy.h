@@ -142,10 +142,24 @@ HSR_BUDDY_API int hsr_buddy_init(hsr_buddy_t *b, hsr_buddy_node_t *node, uint32_
 
 /* Create with own metadata (malloc). 0 and *out, or -EINVAL / -ENOMEM as
  * hsr_buddy_init (nothing allocated). The caller guarantees out is valid.
- * Not proved (WP 25 has no malloc model); tested. */
+ * The contract is stated, not proved (WP 25 has no malloc model; it lives in
+ * buddy_alloc.c, outside the proof); buddy_test checks it. */
+/*@
+  requires valid_out: \valid(out);
+  assigns *out;
+  ensures \result == 0 || \result == -22 || \result == -12;
+  ensures max_order > 30 || min_order > max_order ==> \result == -22;
+  ensures \result == 0 ==> \valid(*out) && BuddyValid(*out);
+  ensures \result != 0 ==> *out == \old(*out);
+*/
 HSR_BUDDY_API int hsr_buddy_create(uint32_t min_order, uint32_t max_order, hsr_buddy_t **out);
 
-/* Release an allocator made by hsr_buddy_create; NULL does nothing. */
+/* Release an allocator made by hsr_buddy_create; NULL does nothing. Stated,
+ * not proved (as create). */
+/*@
+  requires b == \null || \valid(b);
+  assigns \nothing;
+*/
 HSR_BUDDY_API void hsr_buddy_destroy(hsr_buddy_t *b);
 
 /* Allocate a block of 2^order bytes (order < min_order counts as min_order).

@@ -127,12 +127,32 @@ HSR_RING_API int hsr_ring_init(hsr_ring_t *r, char *buf, uint64_t cap, uint32_t 
 
 /* Create a ring with its own memory (malloc). Returns 0 and *out, -EINVAL as
  * hsr_ring_init, or -ENOMEM (nothing allocated, *out untouched). The caller
- * guarantees out is valid. Not proved by WP (C's allocation model; see
- * TOOLCHAIN.md), so it carries no ACSL contract of its own. */
+ * guarantees out is valid. The contract is stated, not proved: it lives in
+ * ring_alloc.c, outside the proof, since WP 25 has no model of malloc
+ * (TOOLCHAIN.md); ring_test checks it. */
+/*@
+  requires valid_out: \valid(out);
+  assigns *out;
+  behavior bad:
+    assumes cap < 2 || cap > 4611686018427387904 || !RingModeOk(mode);
+    ensures \result == -22 && *out == \old(*out);
+  behavior good:
+    assumes 2 <= cap <= 4611686018427387904 && RingModeOk(mode);
+    ensures \result == 0 || \result == -12;
+    ensures \result == 0 ==> \valid(*out) && RingValid(*out) && RingLen(*out) == 0 &&
+                             (*out)->cap == cap && (*out)->mode == mode;
+    ensures \result != 0 ==> *out == \old(*out);
+  complete behaviors;
+  disjoint behaviors;
+*/
 HSR_RING_API int hsr_ring_create(uint64_t cap, uint32_t mode, hsr_ring_t **out);
 
 /* Release a ring made by hsr_ring_create; NULL does nothing. A ring from
- * hsr_ring_init is not freed (it owns nothing). */
+ * hsr_ring_init is not freed (it owns nothing). Stated, not proved (as create). */
+/*@
+  requires r == \null || \valid(r);
+  assigns \nothing;
+*/
 HSR_RING_API void hsr_ring_destroy(hsr_ring_t *r);
 
 /* Append up to n bytes from src. The caller guarantees RingValid(r) and
