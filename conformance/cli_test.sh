@@ -34,7 +34,7 @@ expect 2 "no case named 'no-such-case'" check --subject glibc --case no-such-cas
 expect 2 "No such file" check --subject glibc --corpus "$tmp/missing"
 expect 2 "No such file" check --subject-lib "$tmp/missing.so"
 expect 2 "goes with --subject libc" check --subject glibc --preload "$tool"
-expect 2 "family gc: not judged" check --subject glibc --family gc
+expect 2 "family nosuch: not judged" check --subject glibc --family nosuch
 expect 2 "unknown option" check --subject glibc --frobnicate
 
 # Bad traces: each names file:line and the problem.

@@ -130,7 +130,7 @@ static void bad_traces(struct hst_arena *a)
     bad(a, "case a\ncase b\n", "t.trace:2: `case` inside case a");
     bad(a, "case a\nclauses MALLOC-ALIGN-1\nrandom 1\nend\n", "t.trace:3: usage: random");
     bad(a, "case a\nclauses MALLOC-ALIGN-1\nharden nothing\nend\n", "t.trace:3: unknown harden kind");
-    bad(a, "case a\nfamily gc\nend\n", "t.trace:2: unknown family");
+    bad(a, "case a\nfamily nosuch\nend\n", "t.trace:2: unknown family");
     bad(a, "case a\nclauses MALLOC-ALIGN-1\nprofile fast\nend\n", "t.trace:3: usage: profile");
     bad(a, "case a\nclauses MALLOC-ALIGN-1\nmalloc #1 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17\nend\n",
         "t.trace:3: too many words");
