@@ -2,7 +2,7 @@
 # heapspec's main job: a conformance check of the system allocator (libc) and of
 # the reference heap (ref), with a report. Installs what is missing
 # (ci/setup.sh), builds the `heapspec` command, runs
-#   heapspec check --subject libc,ref,ref-mspace,ref-region,ref-ring,ref-buddy [ARG...]
+#   heapspec check --subject libc,ref,ref-mspace,ref-region,ref-ring,ref-buddy,ref-spaces,ref-gc [ARG...]
 # prints the report and writes it as JSON, JUnit XML and HTML under
 # $HEAPSPEC_REPORT_DIR (default: heapspec-report/). Exits with heapspec's code:
 # 0 every required and probed clause passed, 1 a clause failed, 2 usage error.
@@ -16,7 +16,7 @@ bash ci/setup.sh
 bazel build --curses=no --color=no --show_progress_rate_limit=30 //conformance:heapspec
 out=${HEAPSPEC_REPORT_DIR:-heapspec-report}
 mkdir -p "$out"
-subjects=(--subject libc,ref,ref-mspace,ref-region,ref-ring,ref-buddy)
+subjects=(--subject libc,ref,ref-mspace,ref-region,ref-ring,ref-buddy,ref-spaces,ref-gc)
 for arg in "$@"; do
   [[ "$arg" == --subject* || "$arg" == --subject-lib* ]] && subjects=()
 done

@@ -99,32 +99,53 @@ void hst_summary(const struct hst_subject_result *res, size_t n, bool filtered, 
 
 /* -------------------------------------------------------------- terminal */
 
+/* The subjects of res that ran cases of clause c's family (indices into res). */
+static size_t family_subjects(const struct hst_subject_result *res, size_t n, int fi, size_t *out)
+{
+    size_t k = 0;
+    for (size_t s = 0; s < n; s++)
+        if (fi >= 0 && res[s].family_ran[fi])
+            out[k++] = s;
+    return k;
+}
+
 void hst_report_text(FILE *f, const struct hst_subject_result *res, size_t n, bool filtered,
                      unsigned profile)
 {
-    fprintf(f, "%-26s %-5s", "clause", "class");
-    for (size_t s = 0; s < n; s++)
-        fprintf(f, " %-10s", res[s].spec.name);
-    fprintf(f, "\n");
-    for (int c = 0; c < HSC_COUNT; c++) {
-        if (!hst_listed(res, n, c, filtered, profile))
+    /* one table per family, with the subjects that offer it */
+    for (size_t fam = 0; hst_families[fam] != NULL; fam++) {
+        size_t cols[64];
+        size_t nc = family_subjects(res, n < 64 ? n : 64, (int)fam, cols);
+        bool any = false;
+        for (int c = 0; c < HSC_COUNT; c++)
+            any |= strcmp(hst_clauses[c].family, hst_families[fam]->name) == 0 &&
+                   hst_listed(res, n, c, filtered, profile);
+        if (nc == 0 || !any)
             continue;
-        fprintf(f, "%-26s %-5c", hst_clauses[c].id, hst_clauses[c].cls);
-        for (size_t s = 0; s < n; s++) {
-            const char *d;
-            char buf[1024];
-            const char *vn = hst_verdict_name(&res[s], c, &d, buf, sizeof buf);
-            fprintf(f, " %-10s", strcmp(vn, "N/A") == 0 ? "-" : vn);
-        }
-        /* one subject: the recorded branch or figure on the same line */
-        if (n == 1) {
-            const char *d;
-            char buf[1024];
-            const char *v = hst_verdict_name(&res[0], c, &d, buf, sizeof buf);
-            if (strcmp(v, "RECORD") == 0 || strcmp(v, "FIGURE") == 0 || strcmp(v, "SKIP") == 0)
-                fprintf(f, " %s", d);
-        }
+        fprintf(f, "\n%-26s %-5s", hst_families[fam]->name, "class");
+        for (size_t k = 0; k < nc; k++)
+            fprintf(f, " %-10s", res[cols[k]].spec.name);
         fprintf(f, "\n");
+        for (int c = 0; c < HSC_COUNT; c++) {
+            if (strcmp(hst_clauses[c].family, hst_families[fam]->name) != 0 ||
+                !hst_listed(res, n, c, filtered, profile))
+                continue;
+            fprintf(f, "%-26s %-5c", hst_clauses[c].id, hst_clauses[c].cls);
+            for (size_t k = 0; k < nc; k++) {
+                const char *d;
+                char buf[1024];
+                fprintf(f, " %-10s", hst_verdict_name(&res[cols[k]], c, &d, buf, sizeof buf));
+            }
+            /* one subject: the recorded branch or figure on the same line */
+            if (nc == 1) {
+                const char *d;
+                char buf[1024];
+                const char *v = hst_verdict_name(&res[cols[0]], c, &d, buf, sizeof buf);
+                if (strcmp(v, "RECORD") == 0 || strcmp(v, "FIGURE") == 0 || strcmp(v, "SKIP") == 0)
+                    fprintf(f, " %s", d);
+            }
+            fprintf(f, "\n");
+        }
     }
     if (n > 1) {
         bool head = false;
@@ -355,39 +376,51 @@ void hst_report_html(FILE *f, const struct hst_subject_result *res, size_t n, bo
                "small{color:#555}</style></head><body>\n");
     fprintf(f, "<h1>heapspec %s</h1>\n", HST_VERSION);
     fprintf(f, "<p id=\"summary\">clauses: %u passed, %u failed, %u skipped</p>\n", p, fl, sk);
-    fprintf(f, "<table><tr><th>clause</th><th>class</th>");
-    for (size_t s = 0; s < n; s++) {
-        fprintf(f, "<th>");
-        html_str(f, res[s].spec.name);
-        fprintf(f, "<br><small>%u cases</small></th>", res[s].cases_run);
-    }
-    fprintf(f, "<th>statement</th></tr>\n");
-    for (int c = 0; c < HSC_COUNT; c++) {
-        if (!hst_listed(res, n, c, filtered, profile))
+    for (size_t fam = 0; hst_families[fam] != NULL; fam++) {
+        size_t cols[64];
+        size_t nc = family_subjects(res, n < 64 ? n : 64, (int)fam, cols);
+        bool any = false;
+        for (int c = 0; c < HSC_COUNT; c++)
+            any |= strcmp(hst_clauses[c].family, hst_families[fam]->name) == 0 &&
+                   hst_listed(res, n, c, filtered, profile);
+        if (nc == 0 || !any)
             continue;
-        fprintf(f, "<tr><td class=\"id\">%s</td><td>%c</td>", hst_clauses[c].id,
-                hst_clauses[c].cls);
-        for (size_t s = 0; s < n; s++) {
-            const char *d;
-            char buf[1024];
-            const char *vn = hst_verdict_name(&res[s], c, &d, buf, sizeof buf);
-            fprintf(f, "<td class=\"%s\" title=\"", vn);
-            html_str(f, d);
-            fprintf(f, "\">%s", vn);
-            if (d[0] && strcmp(vn, "FAIL") != 0) {
-                fprintf(f, "<br><small>");
-                html_str(f, d);
-                fprintf(f, "</small>");
-            }
-            fprintf(f, "</td>");
+        fprintf(f, "<h2>%s family</h2>\n<table><tr><th>clause</th><th>class</th>",
+                hst_families[fam]->name);
+        for (size_t k = 0; k < nc; k++) {
+            fprintf(f, "<th>");
+            html_str(f, res[cols[k]].spec.name);
+            fprintf(f, "<br><small>%u cases</small></th>", res[cols[k]].cases_run);
         }
-        fprintf(f, "<td>");
-        html_str(f, hst_clauses[c].statement);
-        fprintf(f, "<br><small>");
-        html_str(f, hst_clauses[c].source);
-        fprintf(f, "</small></td></tr>\n");
+        fprintf(f, "<th>statement</th></tr>\n");
+        for (int c = 0; c < HSC_COUNT; c++) {
+            if (strcmp(hst_clauses[c].family, hst_families[fam]->name) != 0 ||
+                !hst_listed(res, n, c, filtered, profile))
+                continue;
+            fprintf(f, "<tr><td class=\"id\">%s</td><td>%c</td>", hst_clauses[c].id,
+                    hst_clauses[c].cls);
+            for (size_t k = 0; k < nc; k++) {
+                const char *d;
+                char buf[1024];
+                const char *vn = hst_verdict_name(&res[cols[k]], c, &d, buf, sizeof buf);
+                fprintf(f, "<td class=\"%s\" title=\"", vn);
+                html_str(f, d);
+                fprintf(f, "\">%s", vn);
+                if (d[0] && strcmp(vn, "FAIL") != 0) {
+                    fprintf(f, "<br><small>");
+                    html_str(f, d);
+                    fprintf(f, "</small>");
+                }
+                fprintf(f, "</td>");
+            }
+            fprintf(f, "<td>");
+            html_str(f, hst_clauses[c].statement);
+            fprintf(f, "<br><small>");
+            html_str(f, hst_clauses[c].source);
+            fprintf(f, "</small></td></tr>\n");
+        }
+        fprintf(f, "</table>\n");
     }
-    fprintf(f, "</table>\n");
     for (size_t s = 0; s < n; s++)
         for (int c = 0; c < HSC_COUNT; c++) {
             const struct hst_verdict *v = &res[s].v[c];
