@@ -29,6 +29,7 @@ static int usage(const char *msg)
             "                      [--json FILE] [--junit FILE] [--html FILE]\n"
             "       heapspec replay --subject NAME TRACE-FILE...   (check over the given traces)\n"
             "       heapspec coverage [--corpus PATH]   (every R clause has a case)\n"
+            "       heapspec record -o FILE -- PROGRAM [ARGS...]   (its malloc traffic as a trace)\n"
             "       heapspec fuzz --engine libfuzzer|afl|both --family malloc --subject S\n"
             "                     --seconds N --jobs J   (fuzz/campaign.sh)\n"
             "       heapspec prove [COMPONENT...]   (proofs/prove.sh: Frama-C WP, goals proved)\n"
@@ -514,6 +515,49 @@ static int run_script(const char *rel, int argc, char **argv)
     return 2;
 }
 
+/* heapspec record -o FILE -- PROGRAM ARGS...: runs the program with the
+ * recorder preloaded (libheapspec_record.so, built beside this binary). */
+static int cmd_record(int argc, char **argv)
+{
+    const char *out = NULL;
+    int i = 2;
+    for (; i < argc; i++) {
+        if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+            out = argv[++i];
+        else if (strcmp(argv[i], "--") == 0) {
+            i++;
+            break;
+        } else
+            return usage("record takes -o FILE -- PROGRAM [ARGS...]");
+    }
+    if (out == NULL || i >= argc)
+        return usage("record takes -o FILE -- PROGRAM [ARGS...]");
+    const char *self = self_path();
+    char lib[PATH_MAX + 64];
+    const char *env = getenv("HEAPSPEC_RECORDER");
+    if (env != NULL && env[0] != '\0') {
+        snprintf(lib, sizeof lib, "%s", env);
+    } else if (self != NULL) {
+        snprintf(lib, sizeof lib, "%s", self);
+        char *slash = strrchr(lib, '/');
+        snprintf(slash ? slash + 1 : lib, sizeof lib - (size_t)(slash ? slash + 1 - lib : 0),
+                 "libheapspec_record.so");
+    }
+    if (access(lib, R_OK) != 0) {
+        fprintf(stderr, "heapspec: recorder %s: %s (bazel build //conformance:heapspec builds it)\n",
+                lib, strerror(errno));
+        return 2;
+    }
+    setenv("HEAPSPEC_RECORD_FILE", out, 1);
+    const char *old = getenv("LD_PRELOAD");
+    char pre[2 * PATH_MAX];
+    snprintf(pre, sizeof pre, "%s%s%s", lib, old && old[0] ? ":" : "", old ? old : "");
+    setenv("LD_PRELOAD", pre, 1);
+    execvp(argv[i], argv + i);
+    fprintf(stderr, "heapspec: cannot run %s: %s\n", argv[i], strerror(errno));
+    return 2;
+}
+
 uint32_t hs_abi_version(void)
 {
     return HS_ABI_VERSION;
@@ -542,6 +586,8 @@ int main(int argc, char **argv)
         return cmd_check(argc, argv, true);
     if (strcmp(cmd, "coverage") == 0)
         return cmd_coverage(argc, argv);
+    if (strcmp(cmd, "record") == 0)
+        return cmd_record(argc, argv);
     if (strcmp(cmd, "fuzz") == 0)
         return run_script("fuzz/campaign.sh", argc, argv);
     if (strcmp(cmd, "prove") == 0)
