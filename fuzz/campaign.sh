@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # fuzz/campaign.sh — a bounded fuzzing campaign on one family's harness.
 #
-#   fuzz/campaign.sh --engine libfuzzer|afl|both --family malloc --subject S \
+#   fuzz/campaign.sh --engine libfuzzer|afl|both --family F --subject S \
 #                    --seconds N --jobs J [--corpus-dir D] [--expect-fail IDS]
 #
-#   --subject      libc | ref | PATH to a subject .so (HEAPSPEC_FUZZ_SUBJECT)
+#   --family       malloc | ring | buddy | mspace | region (the last four: the
+#                  generic harness fuzz/family_fuzzer.c, libFuzzer only)
+#   --subject      malloc: libc | ref | PATH to a subject .so (HEAPSPEC_FUZZ_SUBJECT);
+#                  the other families always fuzz their reference subject (ref)
 #   --corpus-dir   kept between campaigns (resumed from, merged into); default
 #                  $HOME/.cache/heapspec-fuzz/<family>-<subject>
 #   --expect-fail  clause ids the subject is known to fail (HEAPSPEC_FUZZ_EXPECT_FAIL)
@@ -33,7 +36,14 @@ while [ $# -gt 0 ]; do
     esac
 done
 case $engine in libfuzzer | afl | both) ;; *) echo "campaign.sh: --engine libfuzzer|afl|both" >&2; exit 2 ;; esac
-[ "$family" = malloc ] || { echo "campaign.sh: only --family malloc has a harness yet" >&2; exit 2; }
+case $family in
+malloc) ;;
+ring | buddy | mspace | region)
+    [ "$engine" = libfuzzer ] || { echo "campaign.sh: --family $family: --engine libfuzzer only (fuzz/build_afl.sh builds the malloc harness)" >&2; exit 2; }
+    [ "$subject" = libc ] || [ "$subject" = ref ] || { echo "campaign.sh: --family $family fuzzes the reference subject only" >&2; exit 2; }
+    subject=ref ;;
+*) echo "campaign.sh: --family malloc|ring|buddy|mspace|region" >&2; exit 2 ;;
+esac
 case $seconds$jobs in *[!0-9]*) echo "campaign.sh: --seconds and --jobs take numbers" >&2; exit 2 ;; esac
 
 tag=$(basename "$subject" .so)
@@ -50,29 +60,37 @@ execs=0 rate=0
 # The binaries: libFuzzer and replay through Bazel, AFL++ through build_afl.sh.
 (cd "$ROOT" && timeout 1200 bazel build //fuzz:${family}_fuzzer //fuzz:${family}_fuzzer_replay) >"$work/build.log" 2>&1 ||
     { echo "campaign.sh: bazel build failed, see $work/build.log" >&2; exit 2; }
-bin="$ROOT/bazel-bin/fuzz/${family}_fuzzer"
-replay="$ROOT/bazel-bin/fuzz/${family}_fuzzer_replay"
+# bazel info, not the bazel-bin symlink: another build's configuration may own it
+bazel_bin=$(cd "$ROOT" && bazel info bazel-bin 2>/dev/null) || bazel_bin="$ROOT/bazel-bin"
+bin="$bazel_bin/fuzz/${family}_fuzzer"
+replay="$bazel_bin/fuzz/${family}_fuzzer_replay"
 [ -n "$(ls -A "$corpus")" ] || cp "$seeds"/* "$corpus/"
 echo "campaign: $engine on $family, subject $subject, ${seconds}s x $jobs cores; corpus $corpus ($(ls "$corpus" | wc -l) inputs)"
 
 run_libfuzzer() {
     local log="$work/libfuzzer.log" fresh="$work/libfuzzer.new"
     rm -rf "$fresh" && mkdir -p "$fresh"
-    # -fork=J: J child processes; crashes, timeouts and OOMs are kept, the run goes on
-    timeout -k 10 "$hard" "$bin" -fork="$jobs" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
+    # -fork=J (J > 1): J child processes; crashes, timeouts and OOMs are kept, the run
+    # goes on. One core: in-process (fork mode restarts children and merges corpora,
+    # which costs throughput); the run then stops at its first crash.
+    local mode=(-fork="$jobs" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
+    [ "$jobs" -gt 1 ] || mode=(-print_final_stats=1)
+    timeout -k 10 "$hard" "$bin" "${mode[@]}" \
         -max_total_time="$seconds" -dict="$dict" -max_len=16384 -timeout=10 -rss_limit_mb=4096 \
         -artifact_prefix="$work/crashes/" "$fresh" "$corpus" >"$log" 2>&1 &
     local pid=$!
+    local status_re='^#[0-9]+:?[[:space:]].*cov: '
     while kill -0 "$pid" 2>/dev/null; do
         sleep 10
-        grep -a -E '^#[0-9]+: cov' "$log" | tail -1 | sed 's/^/  libfuzzer /' || true
+        grep -a -E "$status_re" "$log" | tail -1 | sed 's/^/  libfuzzer /' || true
     done
     wait "$pid" || true
-    # fork mode prints no final stats: the last "#N: cov: ... exec/s: R" line has them
+    # the last "#N ... cov: E ... exec/s: R" line has the figures (fork mode prints
+    # no final stats)
     local last
-    last=$(grep -a -E '^#[0-9]+: cov' "$log" | tail -1 || true)
+    last=$(grep -a -E "$status_re" "$log" | tail -1 || true)
     local n r
-    n=$(sed -E 's/^#([0-9]+):.*/\1/' <<<"$last")
+    n=$(sed -E 's/^#([0-9]+).*/\1/' <<<"$last")
     r=$(sed -E -n 's/.*exec\/s:? ([0-9]+).*/\1/p' <<<"$last")
     execs=$((execs + ${n:-0}))
     rate=$((rate + ${r:-0}))

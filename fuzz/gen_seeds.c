@@ -2,7 +2,7 @@
  * gen_seeds.c — makes the malloc harness's seed inputs from the conformance
  * corpus: every default-profile malloc case becomes one input (header byte 0,
  * then its ops in the byte format of malloc_decode.h; scenario ops dropped,
- * at most SEED_MAX_OPS ops, ids mod 256).
+ * at most SEED_MAX_OPS ops, ids mod 256, sizes cut to the byte budget).
  *
  *   gen_seeds --write OUTDIR CORPUS...   writes OUTDIR/<case name>
  *   gen_seeds --check SEEDDIR CORPUS...  fails (exit 1) when a generated
@@ -27,8 +27,10 @@ static size_t encode_case(const struct hst_case *cs, uint8_t *buf, struct hst_op
     size_t len = 0;
     buf[len++] = hsf_malloc_encode_header(0, 0);
     *ncanon = 0;
+    struct hsf_malloc_budget bud;
+    hsf_malloc_budget_init(&bud);
     for (uint32_t i = 0; i < cs->nops && *ncanon < SEED_MAX_OPS; i++) {
-        size_t n = hsf_malloc_encode_op(&cs->ops[i], buf + len, &canon[*ncanon]);
+        size_t n = hsf_malloc_encode_op(&cs->ops[i], buf + len, &canon[*ncanon], &bud);
         if (n == 0)
             continue;
         len += n;

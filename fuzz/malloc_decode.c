@@ -9,6 +9,9 @@
 #define HUGE_CLASS 0xF0u
 #define EDGE_CLASS 0xE0u
 #define NCLASSES 22u
+#define LARGE_CLASS 0xC0u /* C in 0xC0..0xDF: classes 13..21 */
+#define NSMALL 13u        /* C below 0xC0: classes 0..12 */
+#define SMALL_MASK 0xfffu /* what is kept of a size over budget */
 #define ODD_ALIGN 0xC0u
 #define HEADER_LIMIT 0xD0u
 #define HEADER_FAIL 0xE0u
@@ -68,9 +71,7 @@ static uint64_t read_size(struct hsf_dp *dp)
         return huge_sizes[c & 15u];
     if (c >= EDGE_CLASS)
         return edge_size(c & 15u);
-    unsigned k = c % NCLASSES;
-    if (k > 16 && (c & 0x20u))
-        k -= 8; /* sizes of 64 KiB and more half as often: they cost fills */
+    unsigned k = c >= LARGE_CLASS ? NSMALL + (c - LARGE_CLASS) % (NCLASSES - NSMALL) : c % NSMALL;
     if (k == 0)
         return 0;
     if (k == NCLASSES - 1)
@@ -78,6 +79,50 @@ static uint64_t read_size(struct hsf_dp *dp)
     uint64_t base = (uint64_t)1 << (k - 1);
     uint64_t v = hsf_dp_bytes(dp, class_bytes(k));
     return base + (v & (base - 1));
+}
+
+void hsf_malloc_budget_init(struct hsf_malloc_budget *b)
+{
+    b->left = HSF_BYTE_BUDGET;
+    b->allocated = 0;
+    b->verifies = 0;
+}
+
+static void charge(struct hsf_malloc_budget *b, uint64_t n)
+{
+    b->left -= n < b->left ? n : b->left;
+    b->allocated += n;
+}
+
+/* The size an allocation of n may have under budget b, charged to it. */
+static uint64_t spend(struct hsf_malloc_budget *b, uint64_t n)
+{
+    if (n > PDMAX)
+        return n; /* huge: fails before touching memory */
+    if (n > b->left)
+        n &= SMALL_MASK;
+    charge(b, n);
+    return n;
+}
+
+/* spend() for a calloc / reallocarray pair: the product is what is touched. */
+static void spend_pair(struct hsf_malloc_budget *b, uint64_t *n, uint64_t *m)
+{
+    if (*n > PDMAX || *m > PDMAX || *n == 0)
+        return;
+    if (*m > b->left / *n)
+        *m = b->left / *n;
+    charge(b, *n * *m);
+}
+
+/* True when a verify step fits in budget b (and is then charged to it). */
+static bool spend_verify(struct hsf_malloc_budget *b)
+{
+    if (b->verifies >= HSF_MAX_VERIFY || b->allocated > b->left)
+        return false;
+    b->verifies++;
+    b->left -= b->allocated;
+    return true;
 }
 
 static uint64_t read_align(struct hsf_dp *dp)
@@ -106,6 +151,8 @@ int hsf_malloc_decode(const uint8_t *data, size_t size, struct hst_arena *a,
     out->cs.ops = hst_arena_alloc(a, sizeof(struct hst_op) * HSF_MAX_OPS);
     if (out->cs.ops == NULL)
         return -1;
+    struct hsf_malloc_budget bud;
+    hsf_malloc_budget_init(&bud);
     hsf_dp_init(&dp, data, size);
     unsigned h = hsf_dp_u8(&dp);
     if (h >= HEADER_FAIL)
@@ -122,17 +169,20 @@ int hsf_malloc_decode(const uint8_t *data, size_t size, struct hst_arena *a,
         op->src = HST_NULL_ID;
         if (op->kind == HSO_VERIFY) {
             op->dst = HST_NULL_ID;
+            if (!spend_verify(&bud))
+                n--; /* over budget: dropped */
             continue;
         }
         op->dst = hsf_dp_u8(&dp);
         switch (op->kind) {
         case HSO_MALLOC: case HSO_VALLOC: case HSO_PVALLOC:
-            op->a = read_size(&dp);
+            op->a = spend(&bud, read_size(&dp));
             break;
         case HSO_CALLOC:
             op->a = read_size(&dp);
             op->b = read_size(&dp);
             clamp_pair(&op->a, &op->b);
+            spend_pair(&bud, &op->a, &op->b);
             break;
         case HSO_REALLOC: case HSO_REALLOCARRAY: {
             uint32_t src = hsf_dp_u8(&dp);
@@ -141,12 +191,15 @@ int hsf_malloc_decode(const uint8_t *data, size_t size, struct hst_arena *a,
             if (op->kind == HSO_REALLOCARRAY) {
                 op->b = read_size(&dp);
                 clamp_pair(&op->a, &op->b);
+                spend_pair(&bud, &op->a, &op->b);
+            } else {
+                op->a = spend(&bud, op->a);
             }
             break;
         }
         case HSO_ALIGNED_ALLOC: case HSO_POSIX_MEMALIGN: case HSO_MEMALIGN:
             op->a = read_align(&dp);
-            op->b = read_size(&dp);
+            op->b = spend(&bud, read_size(&dp));
             break;
         case HSO_FREE: case HSO_USABLE_SIZE:
             if (null)
@@ -196,7 +249,7 @@ static uint64_t put_size(uint8_t *out, size_t *len, uint64_t s)
         return huge_sizes[i];
     }
     if (s >= HSF_MAX_SIZE) {
-        out[(*len)++] = NCLASSES - 1;
+        out[(*len)++] = (uint8_t)(LARGE_CLASS + (NCLASSES - 1 - NSMALL));
         return HSF_MAX_SIZE;
     }
     if (s == 0) {
@@ -205,7 +258,7 @@ static uint64_t put_size(uint8_t *out, size_t *len, uint64_t s)
     }
     unsigned k = bit_length(s);
     uint64_t v = s - ((uint64_t)1 << (k - 1));
-    out[(*len)++] = (uint8_t)k;
+    out[(*len)++] = (uint8_t)(k < NSMALL ? k : LARGE_CLASS + (k - NSMALL));
     for (unsigned i = 0; i < class_bytes(k); i++)
         out[(*len)++] = (uint8_t)(v >> (8 * i));
     return s;
@@ -229,7 +282,7 @@ static uint64_t put_align(uint8_t *out, size_t *len, uint64_t a)
     return odd_aligns[i];
 }
 
-static void put_pair(uint8_t *out, size_t *len, struct hst_op *c)
+static void put_pair(uint8_t *out, size_t *len, struct hst_op *c, struct hsf_malloc_budget *b)
 {
     size_t at = *len;
     uint8_t scratch[HSF_MAX_OP_BYTES];
@@ -241,9 +294,11 @@ static void put_pair(uint8_t *out, size_t *len, struct hst_op *c)
     *len = at;
     put_size(out, len, c->a);
     put_size(out, len, c->b);
+    spend_pair(b, &c->a, &c->b);
 }
 
-size_t hsf_malloc_encode_op(const struct hst_op *op, uint8_t *out, struct hst_op *canon)
+size_t hsf_malloc_encode_op(const struct hst_op *op, uint8_t *out, struct hst_op *canon,
+                            struct hsf_malloc_budget *b)
 {
     size_t len = 0;
     if (op->kind > HSO_VERIFY)
@@ -264,6 +319,8 @@ size_t hsf_malloc_encode_op(const struct hst_op *op, uint8_t *out, struct hst_op
         return 0; /* a null destination only free and usable_size take */
     out[len++] = (uint8_t)(op->kind | (null ? NULL_BIT : 0u));
     if (op->kind == HSO_VERIFY) {
+        if (!spend_verify(b))
+            return 0;
         canon->dst = HST_NULL_ID;
         canon->src = HST_NULL_ID;
         canon->a = canon->b = 0;
@@ -273,25 +330,25 @@ size_t hsf_malloc_encode_op(const struct hst_op *op, uint8_t *out, struct hst_op
     canon->dst = null_dst ? HST_NULL_ID : op->dst % HSF_MAX_IDS;
     switch (op->kind) {
     case HSO_MALLOC: case HSO_VALLOC: case HSO_PVALLOC:
-        canon->a = put_size(out, &len, op->a);
+        canon->a = spend(b, put_size(out, &len, op->a));
         canon->b = 0;
         break;
     case HSO_CALLOC:
-        put_pair(out, &len, canon);
+        put_pair(out, &len, canon, b);
         break;
     case HSO_REALLOC: case HSO_REALLOCARRAY:
         out[len++] = null_src ? 0 : (uint8_t)(op->src % HSF_MAX_IDS);
         canon->src = null_src ? HST_NULL_ID : op->src % HSF_MAX_IDS;
         if (op->kind == HSO_REALLOC) {
-            canon->a = put_size(out, &len, op->a);
+            canon->a = spend(b, put_size(out, &len, op->a));
             canon->b = 0;
         } else {
-            put_pair(out, &len, canon);
+            put_pair(out, &len, canon, b);
         }
         break;
     case HSO_ALIGNED_ALLOC: case HSO_POSIX_MEMALIGN: case HSO_MEMALIGN:
         canon->a = put_align(out, &len, op->a);
-        canon->b = put_size(out, &len, op->b);
+        canon->b = spend(b, put_size(out, &len, op->b));
         break;
     default:
         canon->a = canon->b = 0;

@@ -10,7 +10,9 @@
  *   replay_main --trace NAME FILE      prints FILE decoded as a corpus case
  *                                      called NAME (with the clauses it fails)
  *
- * Exit status: 0 when every input ran, 2 on a usage or I/O error.
+ * Exit status: 0 when every input ran, 2 on a usage or I/O error, 1 when
+ * HEAPSPEC_FUZZ_MIN_INPUTS is set and fewer inputs than that ran (an empty
+ * seed directory must not pass unnoticed).
  */
 #include <dirent.h>
 #include <stdbool.h>
@@ -166,6 +168,11 @@ int hsf_replay(int argc, char **argv, long *ran)
     }
     fprintf(stderr, "replay: %ld inputs ran without a violation\n", total);
     *ran = total;
+    const char *min = getenv("HEAPSPEC_FUZZ_MIN_INPUTS");
+    if (status == 0 && min != NULL && total < strtol(min, NULL, 10)) {
+        fprintf(stderr, "replay: expected at least %s inputs\n", min);
+        status = 1;
+    }
     return status;
 }
 

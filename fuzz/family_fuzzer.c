@@ -1,0 +1,359 @@
+/*
+ * family_fuzzer.c — one fuzz target for any family but malloc, built once per
+ * family with -DHS_FUZZ_FAMILY="ring" (//fuzz:ring_fuzzer, buddy_fuzzer,
+ * mspace_fuzzer, region_fuzzer).
+ *
+ *   bytes --family_decode.c--> struct hst_case of the family's grammar
+ *         (<= 500 ops, ids 0..15, bounded numbers)
+ *         --fam->run--> the family's reference subject (hsr_<family>_subject),
+ *         judged by conformance/<family>_check.c --> events into a memfd sink
+ *         --> on any F line, an engine error, or a failed check() walker:
+ *         print the F lines and the decoded trace (corpus text format) to
+ *         stderr, then abort(), so the fuzzing engine records a crash.
+ *
+ * No state is carried from one input to the next: each input gets a freshly
+ * opened subject context (closed after it), a cleared sink and an engine
+ * arena that is all zero again (the checkers rely on fresh zero memory).
+ *
+ * Arena reset. A checker takes arrays for every id (65536 records), its I/O
+ * buffers (megabytes) and scratch from the arena, but an input only ever
+ * touches the front of each: ids are 0..15 and sizes are bounded. Clearing
+ * everything used would cost megabytes of writes per input (and turn the
+ * shared zero page behind untouched arena pages into real memory). So every
+ * arena allocation the checker makes is recorded (the link wraps
+ * hst_arena_alloc: -Wl,--wrap=hst_arena_alloc), and after the run each one
+ * is scanned page by page from its start: a page holding anything but zeros
+ * is cleared; the scan of an allocation stops at the second all-zero page
+ * in a row. HEAPSPEC_FUZZ_CHECK_RESET=1 (set by the replay tests) checks
+ * after every input that the whole used arena is zero again.
+ *
+ * Environment: HEAPSPEC_FUZZ_CHECKED=1 opens contexts with HS_OPEN_CHECKED.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fuzz/family_decode.h"
+#include "fuzz/malloc_fuzzer.h"
+#include "heapspec/buddy.h"
+#include "heapspec/mspace_subject.h"
+#include "heapspec/region_subject.h"
+#include "heapspec/ring.h"
+
+#ifndef HS_FUZZ_FAMILY
+#error "build with -DHS_FUZZ_FAMILY=\"ring\" (or buddy, mspace, region)"
+#endif
+
+#define OPS_ARENA_SIZE ((size_t)1 << 20)
+#define ENGINE_ARENA_SIZE ((size_t)256 << 20)
+#define EVENTS_MAX ((size_t)64 << 10)
+#define MAX_ALLOCS 256u
+#define PAGE ((size_t)4096)
+
+static struct {
+    struct hsf_family fam;
+    const struct hs_subject *subj;
+    bool checked;
+    bool check_reset;
+    struct hst_arena ops;    /* the decoded trace; reset per input */
+    struct hst_arena engine; /* the checker's state; zeroed per input */
+    int sink_fd;             /* memfd the sink writes events into */
+    volatile uint32_t pos;   /* op being executed (the sink's shared word) */
+    size_t alloc_off[MAX_ALLOCS], alloc_len[MAX_ALLOCS];
+    unsigned nallocs;
+    bool allocs_lost; /* more than MAX_ALLOCS: the whole used range is scanned */
+} g;
+
+const char *__asan_default_options(void) __attribute__((used));
+const char *__asan_default_options(void)
+{
+    return "allocator_may_return_null=1";
+}
+
+/* The link redirects every call to hst_arena_alloc here (--wrap). */
+void *__real_hst_arena_alloc(struct hst_arena *a, size_t n);
+void *__wrap_hst_arena_alloc(struct hst_arena *a, size_t n);
+void *__wrap_hst_arena_alloc(struct hst_arena *a, size_t n)
+{
+    char *p = __real_hst_arena_alloc(a, n);
+    if (p != NULL && a == &g.engine) {
+        if (g.nallocs < MAX_ALLOCS) {
+            g.alloc_off[g.nallocs] = (size_t)(p - a->base);
+            g.alloc_len[g.nallocs++] = n;
+        } else {
+            g.allocs_lost = true;
+        }
+    }
+    return p;
+}
+
+static void die(const char *what)
+{
+    fprintf(stderr, HS_FUZZ_FAMILY "_fuzzer: %s (%s)\n", what, strerror(errno));
+    exit(2);
+}
+
+static const struct hs_subject *family_subject(const char *name)
+{
+    if (strcmp(name, "ring") == 0)
+        return hsr_ring_subject();
+    if (strcmp(name, "buddy") == 0)
+        return hsr_buddy_subject();
+    if (strcmp(name, "mspace") == 0)
+        return hsr_mspace_subject();
+    if (strcmp(name, "region") == 0)
+        return hsr_region_subject();
+    return NULL;
+}
+
+static void init_once(void)
+{
+    if (g.subj != NULL)
+        return;
+    if (hsf_family_init(&g.fam, HS_FUZZ_FAMILY) != 0)
+        die("the engine has no family " HS_FUZZ_FAMILY);
+    g.subj = family_subject(HS_FUZZ_FAMILY);
+    if (g.subj == NULL || g.subj->open == NULL || !g.fam.fam->offered(g.subj))
+        die("the reference subject offers no family " HS_FUZZ_FAMILY);
+    const char *ck = getenv("HEAPSPEC_FUZZ_CHECKED");
+    const char *cr = getenv("HEAPSPEC_FUZZ_CHECK_RESET");
+    g.checked = ck != NULL && strcmp(ck, "1") == 0;
+    g.check_reset = cr != NULL && strcmp(cr, "1") == 0;
+    if (hst_arena_init(&g.ops, OPS_ARENA_SIZE) != 0 ||
+        hst_arena_init(&g.engine, ENGINE_ARENA_SIZE) != 0)
+        die("cannot map the arenas");
+    g.sink_fd = memfd_create("heapspec-fuzz-events", MFD_CLOEXEC);
+    if (g.sink_fd < 0)
+        die("memfd_create");
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    init_once();
+    return 0;
+}
+
+static bool page_is_zero(const char *p)
+{
+    const uint64_t *w = (const uint64_t *)(const void *)p;
+    uint64_t acc = 0;
+    for (size_t i = 0; i < PAGE / 8; i++)
+        acc |= w[i];
+    return acc == 0;
+}
+
+/* Clears the pages of [from, to) (arena offsets) that are not zero, from
+ * the front, until two zero pages in a row (or to). */
+static void clear_from(size_t from, size_t to, bool whole)
+{
+    unsigned clean = 0;
+    for (size_t pg = from / PAGE * PAGE; pg < to; pg += PAGE) {
+        char *p = g.engine.base + pg;
+        if (!page_is_zero(p)) {
+            memset(p, 0, PAGE);
+            clean = 0;
+        } else if (++clean == 2 && !whole) {
+            break;
+        }
+    }
+}
+
+/* Makes the engine arena all zero again (see "Arena reset" above). */
+static void reset_engine_arena(void)
+{
+    size_t used = (g.engine.used + PAGE - 1) / PAGE * PAGE;
+    if (g.allocs_lost) {
+        clear_from(0, used, true);
+    } else {
+        for (unsigned i = 0; i < g.nallocs; i++)
+            clear_from(g.alloc_off[i], g.alloc_off[i] + g.alloc_len[i], false);
+    }
+    if (g.check_reset) {
+        for (size_t pg = 0; pg < used; pg += PAGE)
+            if (!page_is_zero(g.engine.base + pg)) {
+                fprintf(stderr, HS_FUZZ_FAMILY "_fuzzer: the arena reset left page %zu dirty\n",
+                        pg / PAGE);
+                abort();
+            }
+    }
+    g.engine.used = 0;
+    g.nallocs = 0;
+    g.allocs_lost = false;
+}
+
+static size_t read_events(char *buf, size_t cap)
+{
+    off_t end = lseek(g.sink_fd, 0, SEEK_CUR);
+    if (end <= 0) {
+        buf[0] = '\0';
+        return 0;
+    }
+    size_t want = (size_t)end < cap - 1 ? (size_t)end : cap - 1;
+    ssize_t n = pread(g.sink_fd, buf, want, 0);
+    buf[n > 0 ? (size_t)n : 0] = '\0';
+    return n > 0 ? (size_t)n : 0;
+}
+
+static void clear_events(void)
+{
+    if (lseek(g.sink_fd, 0, SEEK_CUR) > 0) {
+        (void)ftruncate(g.sink_fd, 0);
+        (void)lseek(g.sink_fd, 0, SEEK_SET);
+    }
+}
+
+/* The clause ids of the F lines in events, space separated, into out. */
+static void failed_clauses(const char *events, char *out, size_t cap)
+{
+    size_t len = 0;
+    out[0] = '\0';
+    for (const char *l = events; *l;) {
+        size_t n = strcspn(l, "\n");
+        if (l[0] == 'F' && l[1] == ' ') {
+            size_t m = strcspn(l + 2, " \n");
+            if (len + m + 2 < cap) {
+                if (len)
+                    out[len++] = ' ';
+                memcpy(out + len, l + 2, m);
+                len += m;
+                out[len] = '\0';
+            }
+        }
+        l += n + (l[n] == '\n');
+    }
+}
+
+static int open_ctx(struct hsf_family_input *in, hs_ctx_t **ctx)
+{
+    struct hs_open_args args;
+    memset(&args, 0, sizeof args);
+    args.struct_size = sizeof args;
+    args.version = HS_OPEN_ARGS_VERSION;
+    args.footprint_limit = in->footprint_limit;
+    args.flags = g.checked ? HS_OPEN_CHECKED : 0u;
+    if ((in->footprint_limit || g.checked) && g.subj->open(&args, ctx) == 0)
+        return 0;
+    /* no such axis: the trace runs without it, and the checker knows */
+    in->footprint_limit = in->cs.footprint_limit = 0;
+    return g.subj->open(NULL, ctx);
+}
+
+/* Runs one decoded input. Returns 0 when it passed; otherwise -1 with the
+ * events in events[] and, for a failed walker, its message in walker[]. */
+static int run_input(struct hsf_family_input *in, char *events, size_t ecap, char *walker,
+                     size_t wcap)
+{
+    static struct hst_sink sink;
+    hs_ctx_t *ctx = NULL;
+    events[0] = walker[0] = '\0';
+    if (open_ctx(in, &ctx) != 0)
+        return 0; /* the subject cannot open a context: nothing to judge */
+    memset(&sink, 0, sizeof sink);
+    sink.fd = g.sink_fd;
+    sink.pos = &g.pos;
+    g.engine.used = 0;
+    g.nallocs = 0;
+    int rc = g.fam.fam->run(g.subj, ctx, &in->cs, &sink, &g.engine);
+    int bad = rc != 0 || sink.failed;
+    if (!bad && g.subj->check != NULL && g.subj->check(ctx, walker, wcap) != 0) {
+        if (walker[0] == '\0')
+            snprintf(walker, wcap, "check() failed without a message");
+        bad = 1;
+    }
+    if (bad)
+        read_events(events, ecap);
+    if (rc != 0 && events[0] == '\0')
+        snprintf(events, ecap, "E engine error (a bound of the harness or the arena)\n");
+    /* a broken subject stays open: closing into it adds nothing */
+    if (!bad)
+        g.subj->close(ctx);
+    reset_engine_arena();
+    return bad ? -1 : 0;
+}
+
+static void report(const struct hsf_family_input *in, const char *events, const char *walker)
+{
+    char clauses[512];
+    failed_clauses(events, clauses, sizeof clauses);
+    fprintf(stderr, "==heapspec== subject %s: the %s checker found a violation\n", g.subj->name,
+            HS_FUZZ_FAMILY);
+    for (const char *l = events; *l;) {
+        size_t n = strcspn(l, "\n");
+        if (l[0] == 'F' || l[0] == 'E')
+            fprintf(stderr, "==heapspec== %.*s\n", (int)n, l);
+        l += n + (l[n] == '\n');
+    }
+    if (walker[0])
+        fprintf(stderr, "==heapspec== F check-walker 0 %s\n", walker);
+    fprintf(stderr, "==heapspec== decoded trace:\n");
+    hsf_family_print_case(stderr, &g.fam, in, "fuzz-crash", clauses);
+    fflush(stderr);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static char events[EVENTS_MAX];
+    static char walker[512];
+    struct hsf_family_input in;
+    init_once();
+    g.ops.used = 0;
+    if (hsf_family_decode(&g.fam, data, size, &g.ops, &in) != 0)
+        return 0;
+    int bad = run_input(&in, events, sizeof events, walker, sizeof walker);
+    clear_events();
+    if (bad) {
+        report(&in, events, walker);
+        abort();
+    }
+    return 0;
+}
+
+int hsf_fuzz_print_trace(const uint8_t *data, size_t size, const char *name, FILE *out)
+{
+    static char events[EVENTS_MAX];
+    static char walker[512];
+    char clauses[512] = "";
+    struct hsf_family_input in;
+    init_once();
+    g.ops.used = 0;
+    if (hsf_family_decode(&g.fam, data, size, &g.ops, &in) != 0)
+        return -1;
+    /* Run it in a child: the clauses it fails name the case; a crash is noted. */
+    int status = 0;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int rc = run_input(&in, events, sizeof events, walker, sizeof walker);
+        if (rc != 0 && walker[0])
+            dprintf(g.sink_fd, "F check-walker 0 %s\n", walker);
+        _exit(rc != 0 ? 1 : 0);
+    }
+    if (pid > 0)
+        waitpid(pid, &status, 0);
+    read_events(events, sizeof events);
+    clear_events();
+    failed_clauses(events, clauses, sizeof clauses);
+    fprintf(out, "# subject %s: ", g.subj->name);
+    if (pid < 0)
+        fprintf(out, "not run (fork failed)\n");
+    else if (WIFSIGNALED(status))
+        fprintf(out, "the run died of signal %d (%s)\n", WTERMSIG(status),
+                strsignal(WTERMSIG(status)));
+    else
+        fprintf(out, "%s\n", WEXITSTATUS(status) ? "the checker reported a violation" : "passes");
+    for (const char *l = events; *l;) {
+        size_t n = strcspn(l, "\n");
+        if (l[0] == 'F' || l[0] == 'E')
+            fprintf(out, "#   %.*s\n", (int)n, l);
+        l += n + (l[n] == '\n');
+    }
+    hsf_family_print_case(out, &g.fam, &in, name, clauses);
+    return 0;
+}
