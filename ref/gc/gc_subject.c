@@ -16,6 +16,7 @@
 
 #include "heapspec/gc.h"
 #include "heapspec/heapspec.h"
+#include "ref/subject/subject_args.h"
 
 struct hs_gc_s {
     hsr_gc_t *gc;           /* the reference collector */
@@ -33,13 +34,13 @@ static int ctx_open(const struct hs_open_args *args, hs_ctx_t **out) {
     if (out == NULL) {
         return -EINVAL;
     }
-    if (args != NULL) {
-        if (args->struct_size < offsetof(struct hs_open_args, flags) + sizeof args->flags) {
-            return -EINVAL;
-        }
-        if (args->fail_nth_backing != 0 || args->footprint_limit != 0) {
-            return -ENOTSUP;
-        }
+    int bad = hsri_subject_args_check(args);
+    if (bad != 0) {
+        return bad;
+    }
+    /* a well-formed struct reaches `flags`, so both fault fields are there */
+    if (args != NULL && (args->fail_nth_backing != 0 || args->footprint_limit != 0)) {
+        return -ENOTSUP; /* no fault injection in this component yet */
     }
     hs_ctx_t *c = calloc(1, sizeof *c);
     if (c == NULL) {

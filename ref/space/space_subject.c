@@ -20,6 +20,7 @@
 
 #include "heapspec/heapspec.h"
 #include "heapspec/space.h"
+#include "ref/subject/subject_args.h"
 
 /* The ABI's opaque heap handle. */
 struct hs_spaces_s {
@@ -40,16 +41,13 @@ static int ctx_open(const struct hs_open_args *args, hs_ctx_t **out) {
     if (out == NULL) {
         return -EINVAL;
     }
-    if (args != NULL) {
-        if (args->struct_size < offsetof(struct hs_open_args, flags) + sizeof args->flags) {
-            return -EINVAL;
-        }
-        if (args->fail_nth_backing != 0 || args->footprint_limit != 0) {
-            return -ENOTSUP;
-        }
-        if (HS_HAS_FIELD(args, struct hs_open_args, reserved0) && args->reserved0 != 0) {
-            return -EINVAL;
-        }
+    int bad = hsri_subject_args_check(args);
+    if (bad != 0) {
+        return bad;
+    }
+    /* a well-formed struct reaches `flags`, so both fault fields are there */
+    if (args != NULL && (args->fail_nth_backing != 0 || args->footprint_limit != 0)) {
+        return -ENOTSUP; /* no fault injection in this component yet */
     }
     hs_ctx_t *c = calloc(1, sizeof *c);
     if (c == NULL) {
