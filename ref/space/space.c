@@ -20,6 +20,16 @@
  *   4. the old non-moving space becomes the immutable ZYGOTE space; the
  *      old main space is retired (mspace ended, pages dropped, addresses
  *      kept reserved until destroy).
+ *
+ * Algorithm of hsr_spaces_compact (the backup main space), in steps:
+ *   1. list the main space's live chunks (inspect_all, address order);
+ *   2. give the reserved backup an mspace with the main space's limits
+ *      (re-opening its pages if a former compaction closed them);
+ *   3. copy each chunk into it, lowest first (AllocWithGrowth; dlmalloc
+ *      cuts each from the top, so the copies pack), recording from -> to;
+ *      on failure the backup is emptied again and the heap is unchanged;
+ *   4. swap: the backup becomes MAIN; the old main's mspace is ended, its
+ *      pages dropped and made inaccessible, and it becomes the backup.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -94,6 +104,8 @@ static const char *kind_name(uint32_t kind) {
     switch (kind) {
     case HSR_SPACE_MAIN:
         return "heapspec-main-space";
+    case HSR_SPACE_MAIN_BACKUP:
+        return "heapspec-main-backup-space";
     case HSR_SPACE_NON_MOVING:
         return "heapspec-non-moving-space";
     case HSR_SPACE_ZYGOTE:
@@ -115,13 +127,13 @@ static void first_chunk_fn(void *start, void *end, size_t used, void *arg) {
     }
 }
 
-int hsri_cont_create(uint32_t kind, uint64_t initial, uint64_t growth_limit, uint64_t capacity,
-                     hsr_space_t **out) {
+/* Reserves a space of `capacity` bytes (page-rounded): one region mapped
+ * MAP_PRIVATE, no mspace yet, so no page is touched. 0, -EINVAL when the
+ * capacity is below what an mspace needs, -ENOMEM or a region error. */
+static int cont_reserve(uint32_t kind, uint64_t capacity, hsr_space_t **out) {
     hsr_space_t *s;
     void *base = NULL;
     int err;
-    char *first = NULL;
-    uint64_t fp0;
 
     capacity = page_up(capacity);
     if (capacity < hsr_mspace_min_capacity()) {
@@ -143,13 +155,31 @@ int hsri_cont_create(uint32_t kind, uint64_t initial, uint64_t growth_limit, uin
         free(s);
         return err;
     }
+    s->magic = HSRI_SPACE_MAGIC;
+    s->kind = kind;
     s->begin = base;
     s->capacity = capacity;
     s->map_len = capacity;
-    s->ms = hsr_mspace_create_with_base(base, (size_t)capacity, 0);
+    *out = s;
+    return 0;
+}
+
+/* Makes the mspace of a reserved space that has none (s->ms == NULL) and
+ * sets its limits. The caller guarantees s came from cont_reserve and its
+ * pages are zero or unused. Fails with no mspace made: a commit error,
+ * -ENOMEM when the mspace cannot be made, -EINVAL when its bookkeeping
+ * passes growth_limit. */
+static int cont_activate(hsr_space_t *s, uint64_t initial, uint64_t growth_limit) {
+    char *first = NULL;
+    uint64_t fp0;
+
+    /* A space deactivated before has its pages inaccessible: open them. */
+    int err = hsri_glue_commit(s->begin, (size_t)s->map_len);
+    if (err != 0) {
+        return err;
+    }
+    s->ms = hsr_mspace_create_with_base(s->begin, (size_t)s->capacity, 0);
     if (s->ms == NULL) {
-        (void)hsr_region_close(s->region);
-        free(s);
         return -ENOMEM;
     }
     hsr_mspace_inspect_all(s->ms, first_chunk_fn, &first);
@@ -157,16 +187,45 @@ int hsri_cont_create(uint32_t kind, uint64_t initial, uint64_t growth_limit, uin
     if (fp0 > growth_limit) {
         /* Not even the mspace's bookkeeping fits under the growth limit. */
         (void)hsr_mspace_destroy(s->ms);
-        (void)hsr_region_close(s->region);
-        free(s);
+        s->ms = NULL;
         return -EINVAL;
     }
-    s->magic = HSRI_SPACE_MAGIC;
-    s->kind = kind;
     s->initial = initial;
     s->footprint = fp0;
     s->footprint_limit = initial > fp0 ? initial : fp0;
     s->growth_limit = growth_limit;
+    s->nobjects = 0;
+    s->nbytes = 0;
+    return 0;
+}
+
+/* Undoes cont_activate: ends the mspace and gives the pages back (the
+ * addresses stay reserved); the space holds nothing afterwards. */
+static void cont_deactivate(hsr_space_t *s) {
+    if (s->ms != NULL) {
+        (void)hsr_mspace_destroy(s->ms);
+        s->ms = NULL;
+    }
+    (void)hsri_glue_decommit(s->begin, (size_t)s->map_len);
+    s->footprint = 0;
+    s->footprint_limit = 0;
+    s->initial = 0;
+    s->nobjects = 0;
+    s->nbytes = 0;
+}
+
+int hsri_cont_create(uint32_t kind, uint64_t initial, uint64_t growth_limit, uint64_t capacity,
+                     hsr_space_t **out) {
+    hsr_space_t *s = NULL;
+    int err = cont_reserve(kind, capacity, &s);
+    if (err != 0) {
+        return err;
+    }
+    err = cont_activate(s, initial, growth_limit);
+    if (err != 0) {
+        hsri_space_destroy(s);
+        return err;
+    }
     *out = s;
     return 0;
 }
@@ -312,6 +371,13 @@ static int64_t cont_free(hsr_space_t *s, void *p) {
 
 /* ---- the heap ------------------------------------------------------------ */
 
+/* The backup main space keeps the main space's capacity and growth limit
+ * (ART makes main_space_backup_ with the same geometry). */
+static void backup_follow(hsr_spaces_t *h) {
+    h->backup->capacity = h->main->capacity;
+    h->backup->growth_limit = h->main->growth_limit;
+}
+
 int hsr_spaces_create(const hsr_spaces_config_t *cfg_in, hsr_spaces_t **out) {
     hsr_spaces_config_t cfg;
     hsr_spaces_t *h;
@@ -352,12 +418,18 @@ int hsr_spaces_create(const hsr_spaces_config_t *cfg_in, hsr_spaces_t **out) {
     if (err == 0) {
         err = hsri_los_create(cfg.los_kind, cfg.los_capacity, &h->los);
     }
+    if (err == 0) {
+        /* Reserved only: no mspace, no page touched until a compaction. */
+        err = cont_reserve(HSR_SPACE_MAIN_BACKUP, cfg.capacity, &h->backup);
+    }
     if (err != 0) {
         hsri_space_destroy(h->main);
         hsri_space_destroy(h->non_moving);
+        hsri_space_destroy(h->los);
         free(h);
         return err;
     }
+    backup_follow(h);
     h->magic = HSRI_SPACES_MAGIC;
     after_mutation(h);
     *out = h;
@@ -375,6 +447,7 @@ void hsr_spaces_destroy(hsr_spaces_t *h) {
     hsri_space_destroy(h->zygote);
     hsri_space_destroy(h->image);
     hsri_space_destroy(h->retired);
+    hsri_space_destroy(h->backup);
     free(h);
 }
 
@@ -588,6 +661,7 @@ void hsr_spaces_clear_growth_limit(hsr_spaces_t *h) {
         return;
     }
     h->main->growth_limit = h->main->capacity;
+    backup_follow(h);
     after_mutation(h);
 }
 
@@ -598,6 +672,7 @@ void hsr_spaces_clamp_growth_limit(hsr_spaces_t *h) {
     /* The mapping stays whole (the region unmaps it at destroy); only the
      * bound moves. growth_limit >= footprint always, so nothing is lost. */
     h->main->capacity = h->main->growth_limit;
+    backup_follow(h);
     after_mutation(h);
 }
 
@@ -804,6 +879,67 @@ void hsr_spaces_forward_free(hsr_spaces_forward_t *fwd) {
     free(fwd);
 }
 
+/* ---- homogeneous space compaction ---------------------------------------- */
+
+int hsr_spaces_compact(hsr_spaces_t *h, hsr_spaces_forward_t **fwd, size_t *nfwd) {
+    struct collect c = {NULL, 0, 0, 0};
+    hsr_space_t *old;
+    hsr_space_t *b;
+    int err;
+
+    if (!heap_ok(h) || fwd == NULL || nfwd == NULL) {
+        return -EINVAL;
+    }
+    old = h->main;
+    b = h->backup;
+    /* 1. the main space's live objects, in address order */
+    hsr_mspace_inspect_all(old->ms, collect_fn, &c);
+    if (c.oom) {
+        free(c.a);
+        return -ENOMEM;
+    }
+    /* 2. the backup gets an mspace with the main space's limits */
+    err = cont_activate(b, old->initial, old->growth_limit);
+    if (err != 0) {
+        cont_deactivate(b);
+        free(c.a);
+        return err == -EINVAL ? -ENOMEM : err;
+    }
+    /* 3. copy each object, lowest first: the copies pack from the bottom */
+    for (uint64_t i = 0; i < c.n; i++) {
+        uint64_t u = hsr_mspace_usable_size(old->ms, c.a[i].from);
+        uint64_t u2 = 0;
+        void *to = hsri_cont_alloc(b, u, 1, &u2);
+        if (to == NULL) {
+            /* Cannot happen while growth_limit >= old footprint, but the
+             * heap is left exactly as it was if it does. */
+            cont_deactivate(b);
+            free(c.a);
+            return -ENOMEM;
+        }
+        memcpy(to, c.a[i].from, (size_t)u);
+        c.a[i].to = to;
+    }
+    /* 4. swap roles; the old main space is emptied into the new backup */
+    if (b->footprint_limit < old->footprint_limit) {
+        b->footprint_limit = old->footprint_limit; /* <= growth_limit, both */
+    }
+    b->kind = HSR_SPACE_MAIN;
+    cont_deactivate(old);
+    old->kind = HSR_SPACE_MAIN_BACKUP;
+    h->main = b;
+    h->backup = old;
+    backup_follow(h);
+    if (c.n == 0) {
+        free(c.a);
+        c.a = NULL;
+    }
+    *fwd = c.a;
+    *nfwd = (size_t)c.n;
+    after_mutation(h);
+    return 0;
+}
+
 int hsr_spaces_add_image(hsr_spaces_t *h, const char *path) {
     int err;
     if (!heap_ok(h) || path == NULL) {
@@ -824,6 +960,31 @@ static int overlaps(const hsr_space_t *a, const hsr_space_t *b) {
         return 0;
     }
     return a->begin < b->begin + b->capacity && b->begin < a->begin + a->capacity;
+}
+
+/* The backup main space between compactions: reserved, empty, with the
+ * main space's capacity and growth limit (disjointness: the caller). */
+static int backup_check(const hsr_spaces_t *h, char *msg, size_t len) {
+    const hsr_space_t *b = h->backup;
+    if (b == NULL || b->magic != HSRI_SPACE_MAGIC || b->kind != HSR_SPACE_MAIN_BACKUP ||
+        b->region == NULL || b->begin == NULL) {
+        snprintf(msg, len, "backup space: missing, or of the wrong kind");
+        return -1;
+    }
+    if (b->ms != NULL || b->nobjects != 0 || b->nbytes != 0 || b->footprint != 0) {
+        snprintf(msg, len, "backup space: not empty (%llu objects, footprint %llu)",
+                 (unsigned long long)b->nobjects, (unsigned long long)b->footprint);
+        return -1;
+    }
+    if (b->capacity != h->main->capacity || b->growth_limit != h->main->growth_limit ||
+        b->capacity > b->map_len) {
+        snprintf(msg, len, "backup space: capacity %llu / growth %llu, main %llu / %llu",
+                 (unsigned long long)b->capacity, (unsigned long long)b->growth_limit,
+                 (unsigned long long)h->main->capacity,
+                 (unsigned long long)h->main->growth_limit);
+        return -1;
+    }
+    return 0;
 }
 
 int hsr_spaces_check(const hsr_spaces_t *h, char *msg, size_t len) {
@@ -863,10 +1024,15 @@ int hsr_spaces_check(const hsr_spaces_t *h, char *msg, size_t len) {
         snprintf(msg, len, "%s", buf);
         return -1;
     }
-    const hsr_space_t *all[6] = {h->main, h->non_moving, h->zygote, h->image, h->retired,
+    if (backup_check(h, buf, sizeof buf) != 0) {
+        snprintf(msg, len, "%s", buf);
+        return -1;
+    }
+    const hsr_space_t *all[7] = {h->main,    h->non_moving, h->zygote,
+                                 h->image,   h->retired,    h->backup,
                                  h->los->los_kind == HSR_LOS_FREE_LIST ? h->los : NULL};
-    for (size_t i = 0; i < 6; i++) {
-        for (size_t j = i + 1; j < 6; j++) {
+    for (size_t i = 0; i < 7; i++) {
+        for (size_t j = i + 1; j < 7; j++) {
             if (overlaps(all[i], all[j])) {
                 snprintf(msg, len, "spaces heap: two spaces overlap");
                 return -1;

@@ -12,7 +12,8 @@
  *   | zygote       |                    | footprint_limit,|                           |
  *   | image        |                    | growth_limit    |                           |
  *   | retired      |                    | nobjects, nbytes| live allocations, bytes   |
- *   +--------------+                    | run, prev,      | free-list LOS (per page)  |
+ *   | backup       |                    | run, prev,      | free-list LOS (per page)  |
+ *   +--------------+                    |                 |                           |
  *                                       | maps, nmaps     | map LOS (sorted by addr)  |
  *                                       +-----------------+---------------------------+
  *
@@ -24,7 +25,10 @@
  *   - free-list LOS: the runs tile [0, npages), a free run never borders
  *     another free run, prev[] matches, nobjects/nbytes count used runs;
  *   - map LOS: maps sorted by address, disjoint, nobjects == nmaps;
- *   - zygote and image spaces are immutable; spaces never overlap.
+ *   - zygote and image spaces are immutable; spaces never overlap;
+ *   - the backup main space (kind MAIN_BACKUP) between compactions: region
+ *     mapped, no mspace, no objects, footprint 0, capacity and growth limit
+ *     equal to the main space's.
  */
 #ifndef HEAPSPEC_REF_SPACE_SPACE_IMPL_H
 #define HEAPSPEC_REF_SPACE_SPACE_IMPL_H
@@ -86,6 +90,7 @@ struct hsr_spaces_s {
     hsr_space_t *zygote;       /* HSR_SPACE_ZYGOTE or NULL */
     hsr_space_t *image;        /* HSR_SPACE_IMAGE or NULL */
     hsr_space_t *retired;      /* the old main space after a split, or NULL */
+    hsr_space_t *backup;       /* HSR_SPACE_MAIN_BACKUP: reserved, empty (compact) */
 };
 
 /* ---- cross-file helpers (hidden) ---- */

@@ -413,12 +413,202 @@ static void test_random(void) {
     hsr_spaces_destroy(h);
 }
 
+/* Compaction: fill the main space with objs[i] of size 16 + (i % 7) * 32,
+ * each filled with its own byte; free the even ones when `holes`. */
+enum { CN = 2000 };
+
+static uint64_t cobj_size(int i) {
+    return (uint64_t)(16 + (i % 7) * 32);
+}
+
+static void check_moved(const hsr_spaces_t *h, char **objs, const hsr_spaces_forward_t *fwd,
+                        size_t nfwd) {
+    for (int i = 0; i < CN; i++) {
+        if (objs[i] == NULL) {
+            continue;
+        }
+        char *to = hsr_spaces_forward_lookup(fwd, nfwd, objs[i]);
+        CHECK(to != objs[i]);
+        CHECK(hsr_spaces_space_of(h, to) == HSR_SPACE_MAIN);
+        /* the old address is in the (now empty) backup: no space answers */
+        CHECK(hsr_spaces_space_of(h, objs[i]) == HSR_SPACE_NONE);
+        CHECK(hsr_spaces_usable_size(h, to) >= cobj_size(i));
+        for (uint64_t b = 0; b < cobj_size(i); b++) {
+            CHECK((unsigned char)to[b] == (unsigned char)(i * 7 + 1));
+        }
+        objs[i] = to;
+    }
+}
+
+static int compact_misuse;
+
+static void compact_hook(const char *msg, const void *where) {
+    (void)msg;
+    (void)where;
+    compact_misuse++;
+}
+
+static void test_compact(void) {
+    hsr_spaces_config_t c = config(2 * MiB, 8 * MiB, 8 * MiB);
+    hsr_spaces_t *h = NULL;
+    CHECK(hsr_spaces_create(&c, &h) == 0);
+    const uint64_t fp_empty = hsr_spaces_footprint(h); /* mspace header only */
+    hsr_space_info_t info[5];
+    CHECK(hsr_spaces_list(h, info, 5) == 3); /* the backup is not listed */
+    char *const main0 = info[0].begin;
+    static char *objs[CN];
+    for (int i = 0; i < CN; i++) {
+        objs[i] = hsr_spaces_alloc(h, cobj_size(i), HSR_SPACES_ALLOC_GROW, NULL, NULL);
+        CHECK(objs[i] != NULL);
+        memset(objs[i], i * 7 + 1, (size_t)cobj_size(i));
+    }
+    void *nm = hsr_spaces_alloc(h, 48, HSR_SPACES_ALLOC_NON_MOVABLE, NULL, NULL);
+    void *los = hsr_spaces_alloc(h, 16 * KiB, HSR_SPACES_ALLOC_LARGE_OK, NULL, NULL);
+    CHECK(nm != NULL && los != NULL);
+    memset(nm, 0x3c, 48);
+    /* fragment: free every other object (the frees leave holes, and the
+     * footprint does not go down) */
+    for (int i = 0; i < CN; i += 2) {
+        CHECK(hsr_spaces_free(h, objs[i]) > 0);
+        objs[i] = NULL;
+    }
+    const uint64_t fp_frag = hsr_spaces_footprint(h);
+    CHECK(hsr_spaces_list(h, info, 5) == 3);
+    const uint64_t live_objects = info[0].objects;
+    const uint64_t live_bytes = info[0].bytes;
+    CHECK(live_objects == CN / 2);
+
+    hsr_spaces_forward_t *fwd = NULL;
+    size_t nfwd = 0;
+    CHECK(hsr_spaces_compact(h, &fwd, &nfwd) == 0);
+    heap_ok(h);
+    CHECK(nfwd == live_objects && fwd != NULL);
+    for (size_t k = 1; k < nfwd; k++) {
+        CHECK((char *)fwd[k - 1].from < (char *)fwd[k].from);
+    }
+    check_moved(h, objs, fwd, nfwd);
+    hsr_spaces_forward_free(fwd);
+    CHECK(hsr_spaces_list(h, info, 5) == 3);
+    CHECK(info[0].kind == HSR_SPACE_MAIN && info[0].begin != main0);
+    CHECK(info[0].objects == live_objects && info[0].bytes == live_bytes);
+    /* defragmented: header plus the live bytes, page-rounded */
+    const uint64_t fp1 = hsr_spaces_footprint(h);
+    CHECK(fp1 < fp_frag);
+    CHECK(fp1 <= fp_empty + (live_bytes + 4095) / 4096 * 4096);
+    CHECK(fp1 >= live_bytes);
+    CHECK(hsr_spaces_growth_limit(h) == 8 * MiB);
+    /* other spaces untouched */
+    CHECK(hsr_spaces_space_of(h, nm) == HSR_SPACE_NON_MOVING);
+    CHECK(((unsigned char *)nm)[47] == 0x3c);
+    CHECK(hsr_spaces_space_of(h, los) == HSR_SPACE_LARGE_OBJECT);
+    CHECK(info[1].objects == 1 && info[2].objects == 1);
+    /* a free at an old address (now the backup) is misuse, not a free */
+    compact_misuse = 0;
+    hsr_spaces_usage_error_fn prev = hsr_spaces_set_usage_error_hook(compact_hook);
+    CHECK(hsr_spaces_free(h, main0 + 4096) == -EINVAL && compact_misuse == 1);
+    (void)hsr_spaces_set_usage_error_hook(prev);
+
+    /* allocation continues in the new main space */
+    for (int i = 0; i < CN; i += 2) {
+        objs[i] = hsr_spaces_alloc(h, cobj_size(i), HSR_SPACES_ALLOC_GROW, NULL, NULL);
+        CHECK(objs[i] != NULL && hsr_spaces_space_of(h, objs[i]) == HSR_SPACE_MAIN);
+        memset(objs[i], i * 7 + 1, (size_t)cobj_size(i));
+    }
+    for (int i = 1; i < CN; i += 4) {
+        CHECK(hsr_spaces_free(h, objs[i]) > 0);
+        objs[i] = NULL;
+    }
+    CHECK(hsr_spaces_list(h, info, 5) == 3);
+    const uint64_t live2 = info[0].objects;
+    const uint64_t fp_frag2 = hsr_spaces_footprint(h);
+
+    /* a second compaction goes back into the first mapping */
+    CHECK(hsr_spaces_compact(h, &fwd, &nfwd) == 0);
+    heap_ok(h);
+    CHECK(nfwd == live2);
+    check_moved(h, objs, fwd, nfwd);
+    hsr_spaces_forward_free(fwd);
+    CHECK(hsr_spaces_list(h, info, 5) == 3);
+    CHECK(info[0].begin == main0 && info[0].objects == live2);
+    CHECK(hsr_spaces_footprint(h) < fp_frag2);
+    CHECK(hsr_spaces_footprint(h) <= fp_empty + (info[0].bytes + 4095) / 4096 * 4096);
+
+    /* an empty main space compacts to an empty table */
+    for (int i = 0; i < CN; i++) {
+        if (objs[i] != NULL) {
+            CHECK(hsr_spaces_free(h, objs[i]) > 0);
+        }
+    }
+    CHECK(hsr_spaces_compact(h, &fwd, &nfwd) == 0);
+    CHECK(fwd == NULL && nfwd == 0 && hsr_spaces_footprint(h) == fp_empty);
+    heap_ok(h);
+    hsr_spaces_destroy(h);
+}
+
+/* Compaction after the zygote split moves main objects only. */
+static void test_compact_after_zygote(void) {
+    hsr_spaces_config_t c = config(2 * MiB, 8 * MiB, 8 * MiB);
+    hsr_spaces_t *h = NULL;
+    CHECK(hsr_spaces_create(&c, &h) == 0);
+    char *zobj[10];
+    for (int i = 0; i < 10; i++) {
+        zobj[i] = hsr_spaces_alloc(h, 100, 0, NULL, NULL);
+        CHECK(zobj[i] != NULL);
+        memset(zobj[i], 0x40 + i, 100);
+    }
+    hsr_spaces_forward_t *fwd = NULL;
+    size_t nfwd = 0;
+    CHECK(hsr_spaces_zygote_split(h, &fwd, &nfwd) == 0 && nfwd == 10);
+    for (int i = 0; i < 10; i++) {
+        zobj[i] = hsr_spaces_forward_lookup(fwd, nfwd, zobj[i]);
+        CHECK(hsr_spaces_space_of(h, zobj[i]) == HSR_SPACE_ZYGOTE);
+    }
+    hsr_spaces_forward_free(fwd);
+    static char *objs[CN];
+    memset(objs, 0, sizeof objs);
+    for (int i = 0; i < CN; i++) {
+        objs[i] = hsr_spaces_alloc(h, cobj_size(i), HSR_SPACES_ALLOC_GROW, NULL, NULL);
+        CHECK(objs[i] != NULL);
+        memset(objs[i], i * 7 + 1, (size_t)cobj_size(i));
+    }
+    for (int i = 1; i < CN; i += 2) {
+        CHECK(hsr_spaces_free(h, objs[i]) > 0);
+        objs[i] = NULL;
+    }
+    hsr_space_info_t info[5];
+    CHECK(hsr_spaces_list(h, info, 5) == 4);
+    const uint64_t zobjects = info[3].objects;
+    const uint64_t fp = hsr_spaces_footprint(h);
+    CHECK(hsr_spaces_compact(h, &fwd, &nfwd) == 0);
+    heap_ok(h);
+    CHECK(nfwd == CN / 2);
+    check_moved(h, objs, fwd, nfwd);
+    for (int i = 0; i < 10; i++) {
+        CHECK(hsr_spaces_forward_lookup(fwd, nfwd, zobj[i]) == zobj[i]);
+        CHECK(hsr_spaces_space_of(h, zobj[i]) == HSR_SPACE_ZYGOTE);
+        for (int b = 0; b < 100; b++) {
+            CHECK((unsigned char)zobj[i][b] == (unsigned char)(0x40 + i));
+        }
+    }
+    hsr_spaces_forward_free(fwd);
+    CHECK(hsr_spaces_list(h, info, 5) == 4);
+    CHECK(info[3].kind == HSR_SPACE_ZYGOTE && info[3].objects == zobjects);
+    CHECK(hsr_spaces_footprint(h) < fp);
+    CHECK(hsr_spaces_compact(h, &fwd, &nfwd) == 0 && nfwd == CN / 2);
+    check_moved(h, objs, fwd, nfwd);
+    hsr_spaces_forward_free(fwd);
+    heap_ok(h);
+    hsr_spaces_destroy(h);
+}
+
 int main(void) {
     test_create_rules();
     test_growth();
     test_routing(HSR_LOS_FREE_LIST);
     test_routing(HSR_LOS_MAP);
     test_zygote();
+    test_compact();
+    test_compact_after_zygote();
     test_image();
     test_misuse();
     test_random();

@@ -12,6 +12,7 @@
  *   LARGE_OBJECT free-list: one region, pages     yes            always
  *                map: one mapping per object
  *   ZYGOTE       the old non-moving space         -EPERM         never
+ *   MAIN_BACKUP  region, MAP_PRIVATE (reserved)   no (empty)     -
  *   IMAGE        a file, mapped read-only         -EPERM         never
  *
  * CONTINUOUS SPACE LAYOUT (MAIN, NON_MOVING, ZYGOTE)
@@ -60,6 +61,32 @@
  * its pages are given back but its addresses stay reserved until destroy,
  * so no later object can ever have the address of a forwarded one.
  *
+ * HOMOGENEOUS SPACE COMPACTION (hsr_spaces_compact; ART's main_space_backup_
+ * and Heap::PerformHomogeneousSpaceCompact): the heap also reserves a
+ * BACKUP main space of the main space's capacity and growth limit. Between
+ * compactions it is a bare mapping: no mspace, no objects, footprint 0, no
+ * page touched (so none resident).
+ *
+ *     before                         compact                  after
+ *   main   [hdr|a|..|b|....|c|  ]   a,b,c copied, lowest   main   [hdr|a|b|c|   ]
+ *   backup [                    ]   first, into backup --> backup [             ]
+ *                                   then the roles swap    (the old main, pages
+ *                                                           given back)
+ *
+ * Every live main-space object is copied into the backup (lowest address
+ * first, so the copies pack from the bottom: the new footprint is the
+ * mspace header plus the live bytes, page-rounded); a forwarding table
+ * old->new sorted by old address goes to the caller, who fixes references;
+ * the backup becomes MAIN (keeping the footprint limit, initial size and
+ * growth limit), and the old main space's mspace is ended and its pages
+ * dropped, so it is the new, empty backup. The swap is atomic for callers
+ * (they serialise), so no object is ever seen in the backup: space_of
+ * answers HSR_SPACE_NONE, never MAIN_BACKUP, for a backup address, and
+ * hsr_spaces_list does not report the backup. Non-moving, zygote, image
+ * and large-object spaces are untouched. Unlike the zygote split, the old
+ * main's addresses are reused by the next compaction: a forwarding table
+ * is valid until then only.
+ *
  * FAILURE POLICY: a request that cannot be served (no memory, a limit, a
  * bad config, an oversized size) returns NULL or a negative errno value and
  * leaves the heap unchanged. Alloc/free in an immutable space is -EPERM.
@@ -98,7 +125,7 @@ typedef struct hsr_spaces_s hsr_spaces_t; /* the heap that owns them */
 /* Space kinds: the values of the heapspec ABI's enum hs_space_kind. */
 #define HSR_SPACE_NONE 0u
 #define HSR_SPACE_MAIN 1u
-#define HSR_SPACE_MAIN_BACKUP 2u /* reserved: no backup space here */
+#define HSR_SPACE_MAIN_BACKUP 2u /* never answered by space_of: see COMPACTION */
 #define HSR_SPACE_NON_MOVING 3u
 #define HSR_SPACE_LARGE_OBJECT 4u
 #define HSR_SPACE_ZYGOTE 5u
@@ -134,10 +161,10 @@ typedef struct hsr_spaces_config_s {
     uint32_t reserved0;           /* must be zero */
 } hsr_spaces_config_t;
 
-/* One entry of the zygote split's forwarding table. */
+/* One entry of a forwarding table (zygote split, compaction). */
 typedef struct hsr_spaces_forward_s {
     void *from; /* the object's address in the old main space */
-    void *to;   /* its copy in the (now zygote) non-moving space */
+    void *to;   /* its copy: in the zygote space (split) or new main (compact) */
 } hsr_spaces_forward_t;
 
 /* What hsr_spaces_list reports of each space. */
@@ -344,12 +371,43 @@ HSR_SPACE_API void hsr_spaces_walk(const hsr_spaces_t *h, hsr_spaces_walk_fn fn,
 HSR_SPACE_API int hsr_spaces_zygote_split(hsr_spaces_t *h, hsr_spaces_forward_t **fwd,
                                           size_t *nfwd);
 
+/*@ requires SpacesValid(h);
+    requires \valid(fwd) && \valid(nfwd);
+    requires \valid(h->backup) && h->backup->kind == 2 && h->backup->ms == \null &&
+             h->backup->nobjects == 0 && h->backup->capacity == h->main->capacity &&
+             h->backup->growth_limit == h->main->growth_limit;
+    assigns *h, *h->main, *h->backup, *fwd, *nfwd;
+    ensures SpacesValid(h);
+    ensures \valid(h->backup) && h->backup->kind == 2 && h->backup->ms == \null &&
+            h->backup->nobjects == 0 && h->backup->footprint == 0;
+    ensures h->non_moving == \old(h->non_moving) && h->los == \old(h->los) &&
+            h->zygote == \old(h->zygote) && h->image == \old(h->image);
+    ensures SpGrowthLimit(h) == \old(SpGrowthLimit(h)) &&
+            SpCapacity(h) == \old(SpCapacity(h));
+    ensures \result == 0 ==> h->main == \old(h->backup) && h->backup == \old(h->main) &&
+            h->main->nobjects == \old(h->main->nobjects) &&
+            h->main->nbytes == \old(h->main->nbytes) &&
+            SpFootprint(h) <= \old(SpFootprint(h)) && *nfwd == \old(h->main->nobjects);
+    ensures \result != 0 ==> \result < 0 && h->main == \old(h->main) &&
+            h->backup == \old(h->backup);
+ */
+/* Homogeneous space compaction (see COMPACTION): moves every live object
+ * of the main space into the backup space, swaps the two, and empties the
+ * old main space. On success stores a table of *nfwd entries sorted by
+ * `from` (free it with hsr_spaces_forward_free; NULL when the main space
+ * was empty); every object keeps its usable bytes and contents. The caller
+ * guarantees it fixes every reference through the table before using an
+ * object again (the old addresses hold nothing afterwards). Fails with the
+ * heap unchanged: -ENOMEM (no memory for the table, or the mspace of the
+ * backup cannot be made), or the error of re-opening the backup's pages. */
+HSR_SPACE_API int hsr_spaces_compact(hsr_spaces_t *h, hsr_spaces_forward_t **fwd, size_t *nfwd);
+
 /* The new address of `from` per the table (binary search), or `from`
  * itself when it was not forwarded. */
 HSR_SPACE_API void *hsr_spaces_forward_lookup(const hsr_spaces_forward_t *fwd, size_t n,
                                               const void *from);
 
-/* Frees a table hsr_spaces_zygote_split returned. */
+/* Frees a table hsr_spaces_zygote_split or hsr_spaces_compact returned. */
 HSR_SPACE_API void hsr_spaces_forward_free(hsr_spaces_forward_t *fwd);
 
 /* IMAGE FILE FORMAT (little-endian, what hsr_spaces_add_image maps):
@@ -391,8 +449,9 @@ HSR_SPACE_API int hsr_spaces_add_image(hsr_spaces_t *h, const char *path);
  * (hsr_mspace_check), every chunk inside [begin, begin+footprint), object
  * and byte counters against a walk, the LOS runs (tile the space, no two
  * free neighbours, prev tags right) or mappings (sorted, disjoint), the
- * image record chain, and that no two spaces overlap. Returns 0, or -1
- * with the first problem in msg. Never aborts. */
+ * image record chain, that the backup main space is reserved, empty and
+ * of the main space's geometry, and that no two spaces overlap. Returns
+ * 0, or -1 with the first problem in msg. Never aborts. */
 HSR_SPACE_API int hsr_spaces_check(const hsr_spaces_t *h, char *msg, size_t len);
 
 /* The "ref-spaces" conformance subject (spec/include/heapspec/heapspec.h). */
