@@ -99,6 +99,9 @@ struct gheap {
     hs_gc_t *h;
     uint64_t max;
     uint8_t live, bad, fresh; /* fresh: collected, nothing allocated since */
+    uint32_t unnamed;         /* objects whose name a later alloc reused: the shadow no
+                                 longer sees them, and they may stay live (still referenced)
+                                 or be freed by any later collection */
 };
 
 struct run {
@@ -311,7 +314,7 @@ static void judge_walk(struct run *r, uint32_t gid)
             missing++;
             first = first == NO_ID ? r->list[i] : first;
         }
-        if (!o->reach && seen && r->precise && g->fresh) {
+        if (!o->reach && seen && r->precise && g->fresh && g->unnamed == 0) {
             extra++;
             first = first == NO_ID ? r->list[i] : first;
         }
@@ -319,6 +322,10 @@ static void judge_walk(struct run *r, uint32_t gid)
     /* unknown addresses: objects freed (GONE) or never made; a
      * conservative collector's MAYBE objects are not in by_obj either */
     uint32_t unknown = r->precise ? w.unknown : 0;
+    /* objects whose names were reused are out of the shadow's sight: the walk
+     * may still meet them, and what they reference (see do_collect) */
+    if (r->hp[gid].unnamed > 0)
+        unknown = 0;
     if (!judge(r, HSC_GC_WALK_1, missing == 0 && extra == 0 && w.twice == 0 && unknown == 0,
                "walk of heap #%u: %u reachable objects not visited, %u garbage objects visited "
                "right after a collection, %u visited twice, %u unknown addresses (first: #%d, %p)",
@@ -478,8 +485,12 @@ static bool do_alloc(struct run *r, uint32_t id, uint32_t gid, uint32_t ns, uint
     struct gheap *g = &r->hp[gid];
     if (ns > MAX_SLOTS || pay > MAX_PAY || r->nlist >= NOBJ)
         return false;
-    if (id < NOBJ && r->ob[id].state == S_ALIVE)
-        forget(r, id, S_MAYBE); /* the name is reused: the old object is unnamed garbage */
+    if (id < NOBJ && r->ob[id].state == S_ALIVE) {
+        /* the name is reused: the old object is unnamed garbage */
+        if (r->ob[id].g < NOBJ)
+            r->hp[r->ob[id].g].unnamed++;
+        forget(r, id, S_MAYBE);
+    }
     void *p = r->ops.alloc(r->ctx, g->h, ns, pay);
     if (null)
         *null = p == NULL;
@@ -519,7 +530,15 @@ static void do_collect(struct run *r, uint32_t gid)
     compute_reach(r, gid);
     /* garbage still live before the collection (what collect must free) */
     uint64_t want = 0;
-    bool countable = r->precise && r->has_live;
+    /* Once a live object's name was reused (the trace allocated under a name
+     * still in use), that object is out of the shadow's sight but may still be
+     * rooted and reference others: what is garbage is no longer known exactly,
+     * so freeing is judged no more on this heap; keeping still is. */
+    bool blind = g->unnamed > 0;
+    if (blind)
+        hst_branch(r->sink, HSC_GC_FREE_2,
+                   "freeing not judged after a trace reused the name of a live object");
+    bool countable = r->precise && r->has_live && !blind;
     for (uint32_t i = 0; i < r->nlist && countable; i++) {
         struct gobj *o = &r->ob[r->list[i]];
         if (o->state == S_ALIVE && o->g == gid && !o->reach &&
@@ -552,7 +571,7 @@ static void do_collect(struct run *r, uint32_t gid)
         struct gobj *o = &r->ob[id];
         if (o->state != S_ALIVE || o->g != gid || o->reach)
             continue;
-        if (!r->precise) {
+        if (!r->precise || blind) {
             forget(r, id, S_MAYBE);
             continue;
         }
@@ -653,6 +672,11 @@ static void op_exhaust(struct run *r, uint32_t gid, uint64_t pay, uint64_t count
         do_root(r, head, false);
     do_collect(r, gid);
     if (g->bad)
+        return;
+    /* success is owed only where OOM-1 owes it: the reachable bytes plus the
+     * request within a quarter of the heap (a request larger than that may be
+     * refused forever, e.g. on a heap smaller than one object) */
+    if (compute_reach(r, gid) + 16u + 8u + pay > g->max / 4)
         return;
     if (r->next_auto >= NOBJ)
         r->next_auto = AUTO_BASE;

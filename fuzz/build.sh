@@ -3,9 +3,11 @@
 #
 # The fuzzing infrastructure sets CC, CFLAGS (sanitizer and coverage flags),
 # LIB_FUZZING_ENGINE (libFuzzer, AFL++'s driver, honggfuzz, ...), SRC and OUT; this
-# script compiles every source with them and leaves in $OUT:
-#   malloc_fuzzer, malloc_fuzzer_seed_corpus.zip, malloc_fuzzer.dict,
-#   malloc_fuzzer.options (subject selection is by environment: see malloc_fuzzer.c)
+# script compiles every source with them and leaves in $OUT, for T in malloc and
+# every family of the generic harness (ring buddy mspace region gc spaces):
+#   T_fuzzer, T_fuzzer_seed_corpus.zip, T_fuzzer.dict, T_fuzzer.options
+# (the malloc harness's subject is chosen by environment: see malloc_fuzzer.c;
+# the others fuzz the reference subject of their family).
 # Locally:  CC=clang-14 CFLAGS="-fsanitize=address,fuzzer-no-link -g -O1" \
 #           LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=/tmp/out fuzz/build.sh
 set -euo pipefail
@@ -20,19 +22,43 @@ mkdir -p "$OUT"
 
 objdir=$(mktemp -d)
 trap 'rm -rf "$objdir"' EXIT
+
+# compile SRC [EXTRA_FLAGS...]: prints the object's path (each source once)
+compile() {
+    local src=$1
+    shift
+    local o
+    o="$objdir/$(echo "$src" | tr / _)$(echo "$*" | md5sum | cut -c1-8).o"
+    if [ ! -f "$o" ]; then
+        # shellcheck disable=SC2086  # CFLAGS is a list of flags
+        $CC $CFLAGS "${HSF_CFLAGS[@]}" "$@" -c "$ROOT/$src" -o "$o"
+    fi
+    echo "$o"
+}
+
+# package TARGET: dict, options and seed corpus of TARGET_fuzzer
+package() {
+    local t=$1
+    cp "$ROOT/fuzz/${t}_fuzzer.dict" "$OUT/"
+    printf '[libfuzzer]\ndict = %s_fuzzer.dict\nmax_len = 16384\n' "$t" >"$OUT/${t}_fuzzer.options"
+    (cd "$ROOT/fuzz/${t}_fuzzer_seed_corpus" && rm -f "$OUT/${t}_fuzzer_seed_corpus.zip" &&
+        if command -v zip >/dev/null; then zip -q -r "$OUT/${t}_fuzzer_seed_corpus.zip" .;
+        else python3 -m zipfile -c "$OUT/${t}_fuzzer_seed_corpus.zip" ./*; fi)
+    echo "build.sh: $OUT/${t}_fuzzer"
+}
+
 objs=()
-for src in "${HSF_MALLOC_SRCS[@]}"; do
-    o="$objdir/$(echo "$src" | tr / _).o"
-    # shellcheck disable=SC2086  # CFLAGS is a list of flags
-    $CC $CFLAGS "${HSF_CFLAGS[@]}" -c "$ROOT/$src" -o "$o"
-    objs+=("$o")
-done
+for src in "${HSF_MALLOC_SRCS[@]}"; do objs+=("$(compile "$src")"); done
 # shellcheck disable=SC2086
 $CC $CFLAGS "${objs[@]}" $LIB_FUZZING_ENGINE -o "$OUT/malloc_fuzzer" "${HSF_LIBS[@]}"
+package malloc
 
-cp "$ROOT/fuzz/malloc_fuzzer.dict" "$OUT/"
-printf '[libfuzzer]\ndict = malloc_fuzzer.dict\nmax_len = 16384\n' >"$OUT/malloc_fuzzer.options"
-(cd "$ROOT/fuzz/malloc_fuzzer_seed_corpus" && rm -f "$OUT/malloc_fuzzer_seed_corpus.zip" &&
-    if command -v zip >/dev/null; then zip -q -r "$OUT/malloc_fuzzer_seed_corpus.zip" .;
-    else python3 -m zipfile -c "$OUT/malloc_fuzzer_seed_corpus.zip" ./*; fi)
-echo "build.sh: $OUT/malloc_fuzzer"
+common=()
+for src in "${HSF_FAMILY_SRCS[@]}"; do common+=("$(compile "$src")"); done
+for fam in "${HSF_FAMILIES[@]}"; do
+    harness=$(compile fuzz/family_fuzzer.c "-DHS_FUZZ_FAMILY=\"$fam\"")
+    # shellcheck disable=SC2086
+    $CC $CFLAGS "$harness" "${common[@]}" $LIB_FUZZING_ENGINE "${HSF_FAMILY_LDFLAGS[@]}" \
+        -o "$OUT/${fam}_fuzzer" "${HSF_LIBS[@]}"
+    package "$fam"
+done

@@ -4,7 +4,7 @@
 #   fuzz/campaign.sh --engine libfuzzer|afl|both --family F --subject S \
 #                    --seconds N --jobs J [--corpus-dir D] [--expect-fail IDS]
 #
-#   --family       malloc | ring | buddy | mspace | region (the last four: the
+#   --family       malloc | ring | buddy | mspace | region | gc | spaces (all but malloc: the
 #                  generic harness fuzz/family_fuzzer.c, libFuzzer only)
 #   --subject      malloc: libc | ref | PATH to a subject .so (HEAPSPEC_FUZZ_SUBJECT);
 #                  the other families always fuzz their reference subject (ref)
@@ -38,11 +38,11 @@ done
 case $engine in libfuzzer | afl | both) ;; *) echo "campaign.sh: --engine libfuzzer|afl|both" >&2; exit 2 ;; esac
 case $family in
 malloc) ;;
-ring | buddy | mspace | region)
-    [ "$engine" = libfuzzer ] || { echo "campaign.sh: --family $family: --engine libfuzzer only (fuzz/build_afl.sh builds the malloc harness)" >&2; exit 2; }
+ring | buddy | mspace | region | gc | spaces)
+    [ "$engine" = libfuzzer ] || { echo "campaign.sh: --family $family: --engine libfuzzer only (campaign.sh drives AFL++ for malloc only)" >&2; exit 2; }
     [ "$subject" = libc ] || [ "$subject" = ref ] || { echo "campaign.sh: --family $family fuzzes the reference subject only" >&2; exit 2; }
     subject=ref ;;
-*) echo "campaign.sh: --family malloc|ring|buddy|mspace|region" >&2; exit 2 ;;
+*) echo "campaign.sh: --family malloc|ring|buddy|mspace|region|gc|spaces" >&2; exit 2 ;;
 esac
 case $seconds$jobs in *[!0-9]*) echo "campaign.sh: --seconds and --jobs take numbers" >&2; exit 2 ;; esac
 

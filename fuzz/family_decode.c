@@ -83,6 +83,28 @@ static const struct {
     {"region", "unpin", 1, (uint64_t)1 << 20},
     {"region", "pin_status", 0, (uint64_t)1 << 20},
     {"region", "pin_status", 1, (uint64_t)1 << 20},
+    /* gc: heaps of at most 4 MiB, small objects, bounded loops (an exhaust
+     * of 2048 objects of <= 64 KiB, a churn of 1024 steps) */
+    {"gc", "create", 0, (uint64_t)4 << 20},
+    {"gc", "alloc", 0, 64},
+    {"gc", "alloc", 1, (uint64_t)64 << 10},
+    {"gc", "set", 0, 64},
+    {"gc", "get", 0, 64},
+    {"gc", "exhaust", 0, (uint64_t)64 << 10},
+    {"gc", "exhaust", 1, 2048},
+    {"gc", "churn", 1, 1024},
+    /* spaces: capacities of at most 16 MiB; objects of <= 256 KiB (past the
+     * large threshold, bounded bytes to fill and verify); bounded loops */
+    {"spaces", "create", 0, (uint64_t)16 << 20},
+    {"spaces", "create", 1, (uint64_t)16 << 20},
+    {"spaces", "create", 2, (uint64_t)16 << 20},
+    {"spaces", "create_t4k", 0, (uint64_t)16 << 20},
+    {"spaces", "create_t4k", 1, (uint64_t)16 << 20},
+    {"spaces", "create_t4k", 2, (uint64_t)16 << 20},
+    {"spaces", "alloc", 0, (uint64_t)256 << 10},
+    {"spaces", "fill", 0, (uint64_t)256 << 10},
+    {"spaces", "fill", 2, 1024},
+    {"spaces", "churn", 1, 1024},
 };
 
 static bool skipped(const char *family, const char *op)

@@ -28,7 +28,10 @@
  *             then cut to the bound of that number of that op, when it has
  *             one (see limits in family_decode.c: ring capacities and I/O
  *             <= 2^16, buddy MIN <= 20 and MAX <= 16, region sizes <= 1 MiB, mspace
- *             capacities <= 16 MiB and blocks <= 64 KiB, churn counts <= 256, ...): a larger
+ *             capacities <= 16 MiB and blocks <= 64 KiB, churn counts <= 256,
+ *             gc max_bytes <= 4 MiB, slots <= 64, payloads <= 64 KiB,
+ *             exhaust counts <= 2048, spaces sizes <= 16 MiB, objects
+ *             <= 256 KiB, fill and churn counts <= 1024, ...): a larger
  *             value becomes the bound itself.
  *
  * The bounds keep every input cheap and free of OOM or timeouts of the

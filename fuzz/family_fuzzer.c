@@ -1,7 +1,7 @@
 /*
  * family_fuzzer.c — one fuzz target for any family but malloc, built once per
  * family with -DHS_FUZZ_FAMILY="ring" (//fuzz:ring_fuzzer, buddy_fuzzer,
- * mspace_fuzzer, region_fuzzer).
+ * mspace_fuzzer, region_fuzzer, gc_fuzzer, spaces_fuzzer).
  *
  *   bytes --family_decode.c--> struct hst_case of the family's grammar
  *         (<= 500 ops, ids 0..15, bounded numbers)
@@ -16,16 +16,19 @@
  * arena that is all zero again (the checkers rely on fresh zero memory).
  *
  * Arena reset. A checker takes arrays for every id (65536 records), its I/O
- * buffers (megabytes) and scratch from the arena, but an input only ever
- * touches the front of each: ids are 0..15 and sizes are bounded. Clearing
- * everything used would cost megabytes of writes per input (and turn the
- * shared zero page behind untouched arena pages into real memory). So every
- * arena allocation the checker makes is recorded (the link wraps
- * hst_arena_alloc: -Wl,--wrap=hst_arena_alloc), and after the run each one
- * is scanned page by page from its start: a page holding anything but zeros
- * is cleared; the scan of an allocation stops at the second all-zero page
- * in a row. HEAPSPEC_FUZZ_CHECK_RESET=1 (set by the replay tests) checks
- * after every input that the whole used arena is zero again.
+ * buffers (megabytes) and scratch from the arena, but an input touches
+ * little of them: the front of each (ids 0..15, bounded sizes), and for gc
+ * and spaces the records of the ids that exhaust, fill and churn name
+ * (40000 and up). Clearing everything used would cost megabytes of writes
+ * per input (and turn the shared zero page behind untouched arena pages
+ * into real memory). So every arena allocation the checker makes is
+ * recorded (the link wraps hst_arena_alloc: -Wl,--wrap=hst_arena_alloc),
+ * and after the run each one is scanned page by page from its start: a
+ * page holding anything but zeros is cleared; the scan of an allocation
+ * stops at the second all-zero page in a row, and the pages of the rest of
+ * it that are resident (mincore) are dropped with madvise(MADV_DONTNEED).
+ * HEAPSPEC_FUZZ_CHECK_RESET=1 (set by the replay tests) checks after every
+ * input that the whole used arena is zero again.
  *
  * Environment: HEAPSPEC_FUZZ_CHECKED=1 opens contexts with HS_OPEN_CHECKED.
  */
@@ -41,12 +44,14 @@
 #include "fuzz/family_decode.h"
 #include "fuzz/malloc_fuzzer.h"
 #include "heapspec/buddy.h"
+#include "heapspec/gc.h"
 #include "heapspec/mspace_subject.h"
 #include "heapspec/region_subject.h"
 #include "heapspec/ring.h"
+#include "heapspec/space.h"
 
 #ifndef HS_FUZZ_FAMILY
-#error "build with -DHS_FUZZ_FAMILY=\"ring\" (or buddy, mspace, region)"
+#error "build with -DHS_FUZZ_FAMILY=\"ring\" (or buddy, mspace, region, gc, spaces)"
 #endif
 
 #define OPS_ARENA_SIZE ((size_t)1 << 20)
@@ -108,6 +113,10 @@ static const struct hs_subject *family_subject(const char *name)
         return hsr_mspace_subject();
     if (strcmp(name, "region") == 0)
         return hsr_region_subject();
+    if (strcmp(name, "gc") == 0)
+        return hsr_gc_subject();
+    if (strcmp(name, "spaces") == 0)
+        return hsr_spaces_subject();
     return NULL;
 }
 
@@ -150,18 +159,46 @@ static bool page_is_zero(const char *p)
 }
 
 /* Clears the pages of [from, to) (arena offsets) that are not zero, from
- * the front, until two zero pages in a row (or to). */
-static void clear_from(size_t from, size_t to, bool whole)
+ * the front, until two zero pages in a row (or to). Returns the offset of
+ * the first page it did not look at. */
+static size_t clear_from(size_t from, size_t to, bool whole)
 {
     unsigned clean = 0;
-    for (size_t pg = from / PAGE * PAGE; pg < to; pg += PAGE) {
+    size_t pg = from / PAGE * PAGE;
+    for (; pg < to; pg += PAGE) {
         char *p = g.engine.base + pg;
         if (!page_is_zero(p)) {
             memset(p, 0, PAGE);
             clean = 0;
         } else if (++clean == 2 && !whole) {
-            break;
+            return pg + PAGE;
         }
+    }
+    return pg;
+}
+
+/* Drops the pages of [from, to) (arena offsets, page aligned) that are
+ * resident: the next touch of such a page gets a fresh zero page. Pages
+ * that are not resident are zero already. This finds what a checker wrote
+ * far behind the front of an allocation (objects of gc and spaces named by
+ * the ids of exhaust, fill and churn, 40000 and up), at the cost of one
+ * mincore() and one madvise() per run of resident pages. */
+static void drop_resident(size_t from, size_t to)
+{
+    static unsigned char vec[ENGINE_ARENA_SIZE / PAGE];
+    if (to <= from || mincore(g.engine.base + from, to - from, vec) != 0)
+        return;
+    size_t npages = (to - from) / PAGE;
+    for (size_t i = 0; i < npages;) {
+        if (!(vec[i] & 1u)) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < npages && (vec[j] & 1u))
+            j++;
+        (void)madvise(g.engine.base + from + i * PAGE, (j - i) * PAGE, MADV_DONTNEED);
+        i = j;
     }
 }
 
@@ -172,8 +209,12 @@ static void reset_engine_arena(void)
     if (g.allocs_lost) {
         clear_from(0, used, true);
     } else {
-        for (unsigned i = 0; i < g.nallocs; i++)
-            clear_from(g.alloc_off[i], g.alloc_off[i] + g.alloc_len[i], false);
+        for (unsigned i = 0; i < g.nallocs; i++) {
+            size_t end = clear_from(g.alloc_off[i], g.alloc_off[i] + g.alloc_len[i], false);
+            size_t lim = (g.alloc_off[i] + g.alloc_len[i] + PAGE - 1) / PAGE * PAGE;
+            if (end < lim)
+                drop_resident(end, lim < used ? lim : used);
+        }
     }
     if (g.check_reset) {
         for (size_t pg = 0; pg < used; pg += PAGE)
