@@ -90,6 +90,7 @@ struct gobj {
     uint32_t nslots;
     uint32_t roots;   /* root multiset count */
     uint32_t stamp;   /* walk visit stamp */
+    uint32_t lpass;   /* list compaction pass that last kept it */
     uint8_t state;
     uint8_t reach;    /* reachable at the last computation */
     uint8_t was_reached;
@@ -99,9 +100,6 @@ struct gheap {
     hs_gc_t *h;
     uint64_t max;
     uint8_t live, bad, fresh; /* fresh: collected, nothing allocated since */
-    uint32_t unnamed;         /* objects whose name a later alloc reused: the shadow no
-                                 longer sees them, and they may stay live (still referenced)
-                                 or be freed by any later collection */
 };
 
 struct run {
@@ -116,6 +114,7 @@ struct run {
     uint32_t *stack;      /* marking */
     struct hst_iset by_obj, by_pay;
     uint32_t pos, stamp, next_auto;
+    uint32_t list_pass; /* compactions of `list` (keeps each id once) */
     uint64_t seq;
     bool precise, has_live, has_walk, oom, oom_fig;
 };
@@ -167,10 +166,15 @@ static void forget(struct run *r, uint32_t id, uint8_t state)
 static uint64_t compute_reach(struct run *r, uint32_t g)
 {
     uint32_t sp = 0, n = 0;
+    /* keep each ALIVE id once: a name destroyed with its heap and used again
+     * is appended again while its old entry is still in the list */
+    uint32_t pass = ++r->list_pass;
     for (uint32_t i = 0; i < r->nlist; i++) {
         uint32_t id = r->list[i];
-        if (r->ob[id].state == S_ALIVE)
+        if (r->ob[id].state == S_ALIVE && r->ob[id].lpass != pass) {
+            r->ob[id].lpass = pass;
             r->list[n++] = id;
+        }
     }
     r->nlist = n;
     for (uint32_t i = 0; i < n; i++) {
@@ -314,7 +318,7 @@ static void judge_walk(struct run *r, uint32_t gid)
             missing++;
             first = first == NO_ID ? r->list[i] : first;
         }
-        if (!o->reach && seen && r->precise && g->fresh && g->unnamed == 0) {
+        if (!o->reach && seen && r->precise && g->fresh) {
             extra++;
             first = first == NO_ID ? r->list[i] : first;
         }
@@ -322,10 +326,6 @@ static void judge_walk(struct run *r, uint32_t gid)
     /* unknown addresses: objects freed (GONE) or never made; a
      * conservative collector's MAYBE objects are not in by_obj either */
     uint32_t unknown = r->precise ? w.unknown : 0;
-    /* objects whose names were reused are out of the shadow's sight: the walk
-     * may still meet them, and what they reference (see do_collect) */
-    if (r->hp[gid].unnamed > 0)
-        unknown = 0;
     if (!judge(r, HSC_GC_WALK_1, missing == 0 && extra == 0 && w.twice == 0 && unknown == 0,
                "walk of heap #%u: %u reachable objects not visited, %u garbage objects visited "
                "right after a collection, %u visited twice, %u unknown addresses (first: #%d, %p)",
@@ -485,12 +485,9 @@ static bool do_alloc(struct run *r, uint32_t id, uint32_t gid, uint32_t ns, uint
     struct gheap *g = &r->hp[gid];
     if (ns > MAX_SLOTS || pay > MAX_PAY || r->nlist >= NOBJ)
         return false;
-    if (id < NOBJ && r->ob[id].state == S_ALIVE) {
-        /* the name is reused: the old object is unnamed garbage */
-        if (r->ob[id].g < NOBJ)
-            r->hp[r->ob[id].g].unnamed++;
-        forget(r, id, S_MAYBE);
-    }
+    if (id < NOBJ && r->ob[id].state == S_ALIVE)
+        return false; /* a trace that allocates under a live name: skipped, as in the
+                         malloc checker (the old object would leave the shadow's sight) */
     void *p = r->ops.alloc(r->ctx, g->h, ns, pay);
     if (null)
         *null = p == NULL;
@@ -530,15 +527,7 @@ static void do_collect(struct run *r, uint32_t gid)
     compute_reach(r, gid);
     /* garbage still live before the collection (what collect must free) */
     uint64_t want = 0;
-    /* Once a live object's name was reused (the trace allocated under a name
-     * still in use), that object is out of the shadow's sight but may still be
-     * rooted and reference others: what is garbage is no longer known exactly,
-     * so freeing is judged no more on this heap; keeping still is. */
-    bool blind = g->unnamed > 0;
-    if (blind)
-        hst_branch(r->sink, HSC_GC_FREE_2,
-                   "freeing not judged after a trace reused the name of a live object");
-    bool countable = r->precise && r->has_live && !blind;
+    bool countable = r->precise && r->has_live;
     for (uint32_t i = 0; i < r->nlist && countable; i++) {
         struct gobj *o = &r->ob[r->list[i]];
         if (o->state == S_ALIVE && o->g == gid && !o->reach &&
@@ -571,7 +560,7 @@ static void do_collect(struct run *r, uint32_t gid)
         struct gobj *o = &r->ob[id];
         if (o->state != S_ALIVE || o->g != gid || o->reach)
             continue;
-        if (!r->precise || blind) {
+        if (!r->precise) {
             forget(r, id, S_MAYBE);
             continue;
         }
