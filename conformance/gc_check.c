@@ -503,12 +503,34 @@ static bool do_alloc(struct run *r, uint32_t id, uint32_t gid, uint32_t ns, uint
     return admit(r, id, gid, p, ns, pay);
 }
 
-static void do_set(struct run *r, uint32_t id, uint32_t slot, uint32_t t)
+/* An object about to be handed to the subject again. An allocation may have
+ * run a collection of its own (the dvmMalloc path): an unreachable object the
+ * shadow still lists may be gone, and passing it on would be the checker's
+ * misuse. With is_live the checker asks first: gone and unreachable is the
+ * collector's right (the object leaves the shadow); gone and reachable is a
+ * KEEP-1 violation. Returns the object, or NULL when it is not there. */
+static struct gobj *present(struct run *r, uint32_t id)
 {
     struct gobj *o = obj(r, id);
+    if (o == NULL || !r->has_live)
+        return o;
+    struct gheap *g = &r->hp[o->g];
+    if (r->ops.is_live(r->ctx, g->h, o->p) == 1)
+        return o;
+    compute_reach(r, o->g);
+    if (!judge(r, HSC_GC_KEEP_1, !o->reach,
+               "reachable object #%u was freed by a collection inside an allocation", id))
+        g->bad = 1;
+    forget(r, id, S_GONE);
+    return NULL;
+}
+
+static void do_set(struct run *r, uint32_t id, uint32_t slot, uint32_t t)
+{
+    struct gobj *o = present(r, id);
     if (o == NULL || slot >= o->nslots)
         return;
-    struct gobj *to = t == NO_ID ? NULL : obj(r, t);
+    struct gobj *to = t == NO_ID ? NULL : present(r, t);
     if (t != NO_ID && (to == NULL || to->g != o->g))
         return;
     struct gheap *g = &r->hp[o->g];
@@ -592,7 +614,7 @@ static void do_collect(struct run *r, uint32_t gid)
 
 static void do_root(struct run *r, uint32_t id, bool add)
 {
-    struct gobj *o = obj(r, id);
+    struct gobj *o = present(r, id);
     if (o == NULL || (!add && o->roots == 0))
         return;
     struct gheap *g = &r->hp[o->g];
