@@ -42,6 +42,7 @@
 #include <unistd.h>
 
 #include "fuzz/family_decode.h"
+#include "fuzz/events.h"
 #include "fuzz/malloc_fuzzer.h"
 #include "heapspec/buddy.h"
 #include "heapspec/gc.h"
@@ -229,48 +230,6 @@ static void reset_engine_arena(void)
     g.allocs_lost = false;
 }
 
-static size_t read_events(char *buf, size_t cap)
-{
-    off_t end = lseek(g.sink_fd, 0, SEEK_CUR);
-    if (end <= 0) {
-        buf[0] = '\0';
-        return 0;
-    }
-    size_t want = (size_t)end < cap - 1 ? (size_t)end : cap - 1;
-    ssize_t n = pread(g.sink_fd, buf, want, 0);
-    buf[n > 0 ? (size_t)n : 0] = '\0';
-    return n > 0 ? (size_t)n : 0;
-}
-
-static void clear_events(void)
-{
-    if (lseek(g.sink_fd, 0, SEEK_CUR) > 0) {
-        (void)ftruncate(g.sink_fd, 0);
-        (void)lseek(g.sink_fd, 0, SEEK_SET);
-    }
-}
-
-/* The clause ids of the F lines in events, space separated, into out. */
-static void failed_clauses(const char *events, char *out, size_t cap)
-{
-    size_t len = 0;
-    out[0] = '\0';
-    for (const char *l = events; *l;) {
-        size_t n = strcspn(l, "\n");
-        if (l[0] == 'F' && l[1] == ' ') {
-            size_t m = strcspn(l + 2, " \n");
-            if (len + m + 2 < cap) {
-                if (len)
-                    out[len++] = ' ';
-                memcpy(out + len, l + 2, m);
-                len += m;
-                out[len] = '\0';
-            }
-        }
-        l += n + (l[n] == '\n');
-    }
-}
-
 static int open_ctx(struct hsf_family_input *in, hs_ctx_t **ctx)
 {
     struct hs_open_args args;
@@ -309,7 +268,7 @@ static int run_input(struct hsf_family_input *in, char *events, size_t ecap, cha
         bad = 1;
     }
     if (bad)
-        read_events(events, ecap);
+        hsf_events_read(g.sink_fd, events, ecap);
     if (rc != 0 && events[0] == '\0')
         snprintf(events, ecap, "E engine error (a bound of the harness or the arena)\n");
     /* a broken subject stays open: closing into it adds nothing */
@@ -322,7 +281,7 @@ static int run_input(struct hsf_family_input *in, char *events, size_t ecap, cha
 static void report(const struct hsf_family_input *in, const char *events, const char *walker)
 {
     char clauses[512];
-    failed_clauses(events, clauses, sizeof clauses);
+    hsf_failed_clauses(events, clauses, sizeof clauses);
     fprintf(stderr, "==heapspec== subject %s: the %s checker found a violation\n", g.subj->name,
             HS_FUZZ_FAMILY);
     for (const char *l = events; *l;) {
@@ -348,7 +307,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (hsf_family_decode(&g.fam, data, size, &g.ops, &in) != 0)
         return 0;
     int bad = run_input(&in, events, sizeof events, walker, sizeof walker);
-    clear_events();
+    hsf_events_clear(g.sink_fd);
     if (bad) {
         report(&in, events, walker);
         abort();
@@ -378,9 +337,9 @@ int hsf_fuzz_print_trace(const uint8_t *data, size_t size, const char *name, FIL
     }
     if (pid > 0)
         waitpid(pid, &status, 0);
-    read_events(events, sizeof events);
-    clear_events();
-    failed_clauses(events, clauses, sizeof clauses);
+    hsf_events_read(g.sink_fd, events, sizeof events);
+    hsf_events_clear(g.sink_fd);
+    hsf_failed_clauses(events, clauses, sizeof clauses);
     fprintf(out, "# subject %s: ", g.subj->name);
     if (pid < 0)
         fprintf(out, "not run (fork failed)\n");

@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "fuzz/malloc_decode.h"
+#include "fuzz/events.h"
 #include "fuzz/malloc_fuzzer.h"
 #include "heapspec/mspace_subject.h"
 
@@ -152,45 +153,6 @@ static void reset_engine_arena(void)
     g.engine.used = 0;
 }
 
-static size_t read_events(char *buf, size_t cap)
-{
-    off_t end = lseek(g.sink_fd, 0, SEEK_CUR);
-    if (end <= 0)
-        return 0;
-    size_t want = (size_t)end < cap - 1 ? (size_t)end : cap - 1;
-    ssize_t n = pread(g.sink_fd, buf, want, 0);
-    buf[n > 0 ? (size_t)n : 0] = '\0';
-    return n > 0 ? (size_t)n : 0;
-}
-
-static void clear_events(void)
-{
-    if (lseek(g.sink_fd, 0, SEEK_CUR) > 0) {
-        (void)ftruncate(g.sink_fd, 0);
-        (void)lseek(g.sink_fd, 0, SEEK_SET);
-    }
-}
-
-/* The clause ids of the F lines in events, space separated, into out. */
-static void failed_clauses(const char *events, char *out, size_t cap)
-{
-    size_t len = 0;
-    out[0] = '\0';
-    for (const char *l = events; *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : l + strlen(l)) {
-        if (l[0] != 'F' || l[1] != ' ')
-            continue;
-        const char *id = l + 2;
-        size_t n = strcspn(id, " \n");
-        if (len + n + 2 < cap) {
-            if (len)
-                out[len++] = ' ';
-            memcpy(out + len, id, n);
-            len += n;
-            out[len] = '\0';
-        }
-    }
-}
-
 /* True when the clause id [id, id+n) is in the expected-failure list. */
 static bool expected(const char *id, size_t n)
 {
@@ -248,7 +210,7 @@ static int run_input(const struct hsf_malloc_input *in, char *events, size_t eca
     int rc = hst_malloc_run(g.subj, ctx, &in->cs, &sink, &g.engine);
     int bad = rc != 0;
     if (sink.failed) {
-        read_events(events, ecap);
+        hsf_events_read(g.sink_fd, events, ecap);
         bad = bad || unexpected_failure(events);
     }
     if (!bad && g.subj->check != NULL && g.subj->check(ctx, walker, wcap) != 0) {
@@ -257,7 +219,7 @@ static int run_input(const struct hsf_malloc_input *in, char *events, size_t eca
         bad = 1;
     }
     if (bad)
-        read_events(events, ecap);
+        hsf_events_read(g.sink_fd, events, ecap);
     if (rc != 0 && events[0] == '\0')
         snprintf(events, ecap, "E engine error (arena exhausted)\n");
     /* A broken heap stays open (freeing into it adds nothing); after an
@@ -271,7 +233,7 @@ static int run_input(const struct hsf_malloc_input *in, char *events, size_t eca
 static void report(const struct hsf_malloc_input *in, const char *events, const char *walker)
 {
     char clauses[512];
-    failed_clauses(events, clauses, sizeof clauses);
+    hsf_failed_clauses(events, clauses, sizeof clauses);
     fprintf(stderr, "==heapspec== subject %s: the malloc checker found a violation\n", g.name);
     for (const char *l = events; *l;) {
         size_t n = strcspn(l, "\n");
@@ -335,7 +297,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     avoid_known_false_reports(&in);
     int bad = run_input(&in, events, sizeof events, walker, sizeof walker);
-    clear_events();
+    hsf_events_clear(g.sink_fd);
     if (bad) {
         report(&in, events, walker);
         abort();
@@ -370,9 +332,9 @@ int hsf_fuzz_print_trace(const uint8_t *data, size_t size, const char *name, FIL
     if (pid > 0)
         waitpid(pid, &status, 0);
     events[0] = '\0';
-    read_events(events, sizeof events);
-    clear_events();
-    failed_clauses(events, clauses, sizeof clauses);
+    hsf_events_read(g.sink_fd, events, sizeof events);
+    hsf_events_clear(g.sink_fd);
+    hsf_failed_clauses(events, clauses, sizeof clauses);
     fprintf(out, "# subject %s: ", g.name);
     if (pid < 0)
         fprintf(out, "not run (fork failed)\n");

@@ -12,10 +12,11 @@
 HSF_FAMILIES=(ring buddy mspace region gc spaces)
 
 HSF_COMMON_SRCS=()
-# //conformance:engine is every conformance/*.c but these (conformance/BUILD)
+# //conformance:engine is every conformance/*.c but these (conformance/BUILD;
+# recorder.c is the LD_PRELOAD recorder: it defines malloc itself)
 for f in "$ROOT"/conformance/*.c; do
     case $(basename "$f") in
-    main.c | ref_subjects.c | checker_bench.c | *_test.c) ;;
+    main.c | recorder.c | ref_subjects.c | checker_bench.c | *_test.c) ;;
     *) HSF_COMMON_SRCS+=("conformance/$(basename "$f")") ;;
     esac
 done
@@ -31,6 +32,7 @@ HSF_MSPACE_SRCS=(ref/mspace/alloc.c ref/mspace/check.c ref/mspace/mspace.c
 
 HSF_MALLOC_SRCS=(
     fuzz/data_producer.c
+    fuzz/events.c
     fuzz/malloc_decode.c
     fuzz/malloc_fuzzer.c
     "${HSF_MSPACE_SRCS[@]}"
@@ -40,6 +42,7 @@ HSF_MALLOC_SRCS=(
 # the libraries and subjects of //ref/{ring,buddy,region,gc,space}:*_subject
 HSF_FAMILY_SRCS=(
     fuzz/data_producer.c
+    fuzz/events.c
     fuzz/family_decode.c
     "${HSF_MSPACE_SRCS[@]}"
     ref/ring/ring.c ref/ring/ring_alloc.c ref/ring/ring_subject.c
