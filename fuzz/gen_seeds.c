@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "fuzz/malloc_decode.h"
+#include "fuzz/seed_files.h"
 
 #define SEED_MAX_OPS 400u
 #define SEED_MAX_BYTES (SEED_MAX_OPS * HSF_MAX_OP_BYTES + 1u)
@@ -73,35 +74,6 @@ static int roundtrip(const char *name, const uint8_t *buf, size_t len, const str
     return rc;
 }
 
-static int compare_file(const char *path, const uint8_t *buf, size_t len)
-{
-    static uint8_t have[SEED_MAX_BYTES + 1];
-    FILE *f = fopen(path, "rb");
-    if (f == NULL) {
-        fprintf(stderr, "%s: missing (regenerate with gen_seeds --write)\n", path);
-        return -1;
-    }
-    size_t n = fread(have, 1, sizeof have, f);
-    fclose(f);
-    if (n != len || memcmp(have, buf, len) != 0) {
-        fprintf(stderr, "%s: stale (regenerate with gen_seeds --write)\n", path);
-        return -1;
-    }
-    return 0;
-}
-
-static int write_file(const char *path, const uint8_t *buf, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    if (f == NULL || fwrite(buf, 1, len, f) != len) {
-        fprintf(stderr, "%s: cannot write\n", path);
-        if (f)
-            fclose(f);
-        return -1;
-    }
-    return fclose(f) == 0 ? 0 : -1;
-}
-
 int main(int argc, char **argv)
 {
     static uint8_t buf[SEED_MAX_BYTES];
@@ -137,7 +109,8 @@ int main(int argc, char **argv)
         snprintf(path, sizeof path, "%s/%s", argv[2], cs->name);
         if (roundtrip(cs->name, buf, len, canon, ncanon, &arena) != 0)
             bad = 1;
-        else if (write ? write_file(path, buf, len) : compare_file(path, buf, len))
+        else if (write ? hsf_seed_write(path, buf, len)
+                       : hsf_seed_compare(path, buf, len, "gen_seeds"))
             bad = 1;
         made++;
     }
