@@ -507,7 +507,7 @@ static int buddy_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct 
     r->sink = sink;
     r->arena = arena;
     const struct hs_buddy_ops *o = subj->buddy_ops;
-    memcpy(&r->ops, o, o->struct_size < sizeof r->ops ? o->struct_size : sizeof r->ops);
+    hst_copy_table(&r->ops, sizeof r->ops, o);
     r->bd = hst_arena_alloc(arena, sizeof(struct sbuddy) * (HST_MAX_ID + 1u));
     r->bk = hst_arena_alloc(arena, sizeof(struct bid) * (HST_MAX_ID + 1u));
     if (r->bd == NULL || r->bk == NULL)

@@ -761,8 +761,7 @@ static int gc_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct hst
     r->sink = sink;
     r->arena = arena;
     const struct hs_gc_ops *o = subj->gc_ops;
-    size_t sz = o->struct_size < sizeof r->ops ? o->struct_size : sizeof r->ops;
-    memcpy(&r->ops, o, sz);
+    hst_copy_table(&r->ops, sizeof r->ops, o);
     r->hp = hst_arena_alloc(arena, sizeof(struct gheap) * NOBJ);
     r->ob = hst_arena_alloc(arena, sizeof(struct gobj) * NOBJ);
     r->list = hst_arena_alloc(arena, sizeof(uint32_t) * NOBJ);

@@ -274,6 +274,12 @@ void hst_fill(void *p, size_t from, size_t to, uint64_t seed);
 size_t hst_verify(const void *p, size_t from, size_t to, uint64_t seed);
 uint64_t hst_mix(uint64_t x);
 
+/* Copies a subject's size-prefixed table (it begins with uint32_t
+ * struct_size) into dst: at most dst_size bytes, never more than the subject's
+ * struct_size. The caller gives a zeroed dst, so fields that a subject built
+ * against an older, shorter table lacks read as NULL ("not offered"). */
+void hst_copy_table(void *dst, size_t dst_size, const void *src);
+
 /* Resident set size of this process in KiB, from /proc/self/statm. */
 uint64_t hst_rss_kib(void);
 size_t hst_page_size(void);

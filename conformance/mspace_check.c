@@ -1068,8 +1068,7 @@ static int mspace_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct
         return -1;
     r->subj = subj;
     const struct hs_mspace_ops *src = subj->mspace_ops;
-    size_t n = src->struct_size < sizeof r->ops ? src->struct_size : sizeof r->ops;
-    memcpy(&r->ops, src, n); /* fields past the subject's struct_size stay NULL */
+    hst_copy_table(&r->ops, sizeof r->ops, src); /* fields past its struct_size stay NULL */
     r->ctx = ctx;
     r->sink = sink;
     r->opened_limit = cs->footprint_limit;

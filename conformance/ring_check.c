@@ -558,8 +558,7 @@ static int ring_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct h
     r->ctx = ctx;
     r->sink = sink;
     const struct hs_ring_ops *o = subj->ring_ops;
-    size_t have = o->struct_size < sizeof r->ops ? o->struct_size : sizeof r->ops;
-    memcpy(&r->ops, o, have);
+    hst_copy_table(&r->ops, sizeof r->ops, o);
     r->rg = hst_arena_alloc(arena, sizeof(struct sring) * (HST_MAX_ID + 1u));
     r->wbuf = hst_arena_alloc(arena, (size_t)IO_MAX);
     r->rbuf = hst_arena_alloc(arena, (size_t)IO_MAX + GUARD);

@@ -465,7 +465,7 @@ static int spaces_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct
     r->sink = sink;
     r->arena = arena;
     const struct hs_spaces_ops *o = subj->spaces_ops;
-    memcpy(&r->ops, o, o->struct_size < sizeof r->ops ? o->struct_size : sizeof r->ops);
+    hst_copy_table(&r->ops, sizeof r->ops, o);
     r->hp = hst_arena_alloc(arena, sizeof(struct sheap) * NOBJ);
     r->ob = hst_arena_alloc(arena, sizeof(struct sobj) * NOBJ);
     r->list = hst_arena_alloc(arena, sizeof(uint32_t) * NOBJ);

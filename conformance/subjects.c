@@ -287,11 +287,17 @@ int hst_interpose_providers(const struct hs_malloc_ops *ops, char *why, size_t l
     return 0;
 }
 
+void hst_copy_table(void *dst, size_t dst_size, const void *src)
+{
+    uint32_t have;
+    memcpy(&have, src, sizeof have);
+    memcpy(dst, src, have < dst_size ? have : dst_size);
+}
+
 void hst_copy_malloc_ops(struct hs_malloc_ops *dst, const struct hs_malloc_ops *src)
 {
     memset(dst, 0, sizeof *dst);
-    size_t n = src->struct_size < sizeof *dst ? src->struct_size : sizeof *dst;
-    memcpy(dst, src, n);
+    hst_copy_table(dst, sizeof *dst, src);
 }
 
 /* ----------------------------------------------------------- in the child */
