@@ -5,9 +5,10 @@
 #                    --seconds N --jobs J [--corpus-dir D] [--expect-fail IDS]
 #
 #   --family       malloc | ring | buddy | mspace | region | gc | spaces (all but malloc: the
-#                  generic harness fuzz/family_fuzzer.c, libFuzzer only)
+#                  generic harness fuzz/family_fuzzer.c)
 #   --subject      malloc: libc | ref | PATH to a subject .so (HEAPSPEC_FUZZ_SUBJECT);
-#                  the other families always fuzz their reference subject (ref)
+#                  the other families: ref (their reference subject) | PATH to a subject
+#                  .so exporting heapspec_subject()
 #   --corpus-dir   kept between campaigns (resumed from, merged into); default
 #                  $HOME/.cache/heapspec-fuzz/<family>-<subject>
 #   --expect-fail  clause ids the subject is known to fail (HEAPSPEC_FUZZ_EXPECT_FAIL)
@@ -39,9 +40,9 @@ case $engine in libfuzzer | afl | both) ;; *) echo "campaign.sh: --engine libfuz
 case $family in
 malloc) ;;
 ring | buddy | mspace | region | gc | spaces)
-    [ "$engine" = libfuzzer ] || { echo "campaign.sh: --family $family: --engine libfuzzer only (campaign.sh drives AFL++ for malloc only)" >&2; exit 2; }
-    [ "$subject" = libc ] || [ "$subject" = ref ] || { echo "campaign.sh: --family $family fuzzes the reference subject only" >&2; exit 2; }
-    subject=ref ;;
+    [ "$subject" != libc ] || subject=ref
+    [ "$subject" = ref ] || [ -f "$subject" ] || { echo "campaign.sh: --subject $subject: not ref and no such file" >&2; exit 2; }
+    [ "$subject" = ref ] || subject=$(realpath "$subject") ;;
 *) echo "campaign.sh: --family malloc|ring|buddy|mspace|region|gc|spaces" >&2; exit 2 ;;
 esac
 case $seconds$jobs in *[!0-9]*) echo "campaign.sh: --seconds and --jobs take numbers" >&2; exit 2 ;; esac
@@ -58,12 +59,22 @@ hard=$((seconds + 120))
 execs=0 rate=0
 
 # The binaries: libFuzzer and replay through Bazel, AFL++ through build_afl.sh.
-(cd "$ROOT" && timeout 1200 bazel build //fuzz:${family}_fuzzer //fuzz:${family}_fuzzer_replay) >"$work/build.log" 2>&1 ||
-    { echo "campaign.sh: bazel build failed, see $work/build.log" >&2; exit 2; }
-# bazel info, not the bazel-bin symlink: another build's configuration may own it
-bazel_bin=$(cd "$ROOT" && bazel info bazel-bin 2>/dev/null) || bazel_bin="$ROOT/bazel-bin"
-bin="$bazel_bin/fuzz/${family}_fuzzer"
-replay="$bazel_bin/fuzz/${family}_fuzzer_replay"
+# The libFuzzer build is --config=fuzz: the engine and the reference subjects get
+# the coverage instrumentation too, not only the harness. Both binaries are
+# copied out of bazel-bin at once: a later build (of another configuration, or
+# of edited sources) must not change them under a running campaign, whose
+# -fork children are exec'ed afresh all along.
+bazel_bin() { # bazel info, not the bazel-bin symlink: another build may own it
+    (cd "$ROOT" && bazel info "$@" bazel-bin 2>/dev/null) || echo "$ROOT/bazel-bin"
+}
+mkdir -p "$work/bin"
+bin="$work/bin/${family}_fuzzer" replay="$work/bin/${family}_fuzzer_replay"
+{
+    (cd "$ROOT" && timeout 1200 bazel build --config=fuzz //fuzz:${family}_fuzzer) &&
+        install -m 755 "$(bazel_bin --config=fuzz)/fuzz/${family}_fuzzer" "$bin" &&
+        (cd "$ROOT" && timeout 1200 bazel build //fuzz:${family}_fuzzer_replay) &&
+        install -m 755 "$(bazel_bin)/fuzz/${family}_fuzzer_replay" "$replay"
+} >"$work/build.log" 2>&1 || { echo "campaign.sh: bazel build failed, see $work/build.log" >&2; exit 2; }
 [ -n "$(ls -A "$corpus")" ] || cp "$seeds"/* "$corpus/"
 echo "campaign: $engine on $family, subject $subject, ${seconds}s x $jobs cores; corpus $corpus ($(ls "$corpus" | wc -l) inputs)"
 

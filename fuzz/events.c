@@ -1,9 +1,24 @@
 /* events.c — see events.h. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "conformance/hs_internal.h"
 #include "fuzz/events.h"
+
+const struct hs_subject *hsf_subject_lib(const char *path)
+{
+    struct hst_subject_spec spec = {.name = path, .lib = path};
+    char err[512];
+    const struct hs_subject *s = hst_subject_open_table(&spec, err, sizeof err);
+    if (s == NULL) {
+        fprintf(stderr, "heapspec fuzz: HEAPSPEC_FUZZ_SUBJECT=%s: %s\n", path, err);
+        exit(2);
+    }
+    return s;
+}
 
 size_t hsf_events_read(int fd, char *buf, size_t cap)
 {

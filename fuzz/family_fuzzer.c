@@ -30,7 +30,12 @@
  * HEAPSPEC_FUZZ_CHECK_RESET=1 (set by the replay tests) checks after every
  * input that the whole used arena is zero again.
  *
- * Environment: HEAPSPEC_FUZZ_CHECKED=1 opens contexts with HS_OPEN_CHECKED.
+ * Environment:
+ *   HEAPSPEC_FUZZ_SUBJECT=ref (default) the family's reference subject;
+ *   HEAPSPEC_FUZZ_SUBJECT=PATH          a shared object exporting
+ *                                       heapspec_subject() (a third-party
+ *                                       implementation, or a mutant);
+ *   HEAPSPEC_FUZZ_CHECKED=1             opens contexts with HS_OPEN_CHECKED.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -127,9 +132,15 @@ static void init_once(void)
         return;
     if (hsf_family_init(&g.fam, HS_FUZZ_FAMILY) != 0)
         die("the engine has no family " HS_FUZZ_FAMILY);
-    g.subj = family_subject(HS_FUZZ_FAMILY);
+    const char *s = getenv("HEAPSPEC_FUZZ_SUBJECT");
+    if (s == NULL || s[0] == '\0' || strcmp(s, "ref") == 0)
+        g.subj = family_subject(HS_FUZZ_FAMILY);
+    else if (strchr(s, '/') != NULL)
+        g.subj = hsf_subject_lib(s);
+    else
+        die("HEAPSPEC_FUZZ_SUBJECT: expected ref or a path to a subject .so");
     if (g.subj == NULL || g.subj->open == NULL || !g.fam.fam->offered(g.subj))
-        die("the reference subject offers no family " HS_FUZZ_FAMILY);
+        die("the subject offers no family " HS_FUZZ_FAMILY);
     const char *ck = getenv("HEAPSPEC_FUZZ_CHECKED");
     const char *cr = getenv("HEAPSPEC_FUZZ_CHECK_RESET");
     g.checked = ck != NULL && strcmp(ck, "1") == 0;

@@ -27,7 +27,6 @@
  * cleared sink and a cleared shadow model (see reset_engine_arena).
  */
 #define _GNU_SOURCE
-#include <dlfcn.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -91,15 +90,7 @@ static const struct hs_subject *subject_from_env(const char *s)
         return hsr_malloc_subject();
     if (strchr(s, '/') == NULL)
         die("HEAPSPEC_FUZZ_SUBJECT=%s: expected libc, ref, or a path to a subject .so", s);
-    void *h = dlopen(s, RTLD_NOW | RTLD_LOCAL);
-    if (h == NULL)
-        die("cannot load the subject: %s", dlerror());
-    hs_subject_entry_fn entry;
-    void *sym = dlsym(h, HS_SUBJECT_ENTRY);
-    if (sym == NULL)
-        die("%s exports no heapspec_subject()", s);
-    memcpy(&entry, &sym, sizeof entry);
-    return entry();
+    return hsf_subject_lib(s);
 }
 
 static void init_once(void)
