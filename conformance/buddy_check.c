@@ -96,6 +96,7 @@ struct bid {
 
 struct run {
     struct hs_buddy_ops ops; /* zero-extended copy of the subject's table */
+    uint32_t idn; /* hst_case_id_bound(): the ids the trace names are below it */
     hs_ctx_t *ctx;
     struct hst_sink *sink;
     struct hst_arena *arena;
@@ -133,7 +134,7 @@ static int64_t set_find(const struct sbuddy *g, uint64_t off)
 }
 
 /* Largest block of the greedy aligned decomposition of [a, b). */
-static uint64_t gap_largest(const struct sbuddy *g, uint64_t a, uint64_t b)
+HST_NO_COVERAGE static uint64_t gap_largest(const struct sbuddy *g, uint64_t a, uint64_t b)
 {
     uint64_t best = 0;
     while (a < b) {
@@ -152,7 +153,7 @@ static uint64_t gap_largest(const struct sbuddy *g, uint64_t a, uint64_t b)
 }
 
 /* The largest free block a fully merging buddy has now. */
-static uint64_t shadow_largest(const struct sbuddy *g)
+HST_NO_COVERAGE static uint64_t shadow_largest(const struct sbuddy *g)
 {
     uint64_t best = 0, at = 0;
     for (uint32_t i = 0; i < g->n; i++) {
@@ -506,6 +507,7 @@ static int buddy_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct 
     r->ctx = ctx;
     r->sink = sink;
     r->arena = arena;
+    r->idn = hst_case_id_bound(cs);
     const struct hs_buddy_ops *o = subj->buddy_ops;
     hst_copy_table(&r->ops, sizeof r->ops, o);
     r->bd = hst_arena_alloc(arena, sizeof(struct sbuddy) * (HST_MAX_ID + 1u));
@@ -585,7 +587,7 @@ static int buddy_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct 
     r->pos = cs->nops + 1;
     *sink->pos = r->pos;
     if (!sink->failed)
-        for (uint32_t id = 0; id <= HST_MAX_ID; id++) {
+        for (uint32_t id = 0; id < r->idn; id++) {
             struct sbuddy *g = usable(r, id);
             while (g != NULL && g->n > 0 && !g->bad)
                 free_entry(r, id, g, 0);

@@ -135,6 +135,10 @@ int hst_parse(struct hst_arena *a, struct hst_corpus *c, const char *file, const
 /* Loads every *.trace file under dir (sorted) or the file itself. */
 int hst_load_path(struct hst_arena *a, struct hst_corpus *c, const char *path, char *err,
                   size_t errlen);
+/* 1 + the largest id (dst or src) any op of cs names, at most HST_MAX_ID + 1:
+ * a checker's scans over its ids stop there, not at HST_MAX_ID (a short trace
+ * names a handful; 65536 per scan was most of a fuzz run's time). */
+uint32_t hst_case_id_bound(const struct hst_case *cs);
 /* Writes op as one trace line into buf (no newline): hst_op_format for a
  * malloc-family op, hst_op_format_in for any family's. */
 void hst_op_format(const struct hst_op *op, char *buf, size_t len);
@@ -268,10 +272,19 @@ void hst_iset_remove(struct hst_iset *s, uint32_t id);
 /* Largest key <= key (pred) and smallest key > key (succ), as id + 1 or 0. */
 void hst_iset_neighbours(const struct hst_iset *s, uintptr_t key, uint32_t *pred, uint32_t *succ);
 
+/* The checkers' data loops (pattern fill and verify, zero checks, byte
+ * streams) are built without the fuzzers' coverage instrumentation: a
+ * compare per byte gives a fuzzer no signal about the subject, and traced
+ * (-fsanitize=fuzzer-no-link) such loops were most of a harness's run time.
+ * Their results still steer everything after them. */
+#define HST_NO_COVERAGE __attribute__((no_sanitize("coverage")))
+
 /* Fill/verify patterns (pattern.c). */
 void hst_fill(void *p, size_t from, size_t to, uint64_t seed);
 /* Returns the first offset in [from, to) that differs, or SIZE_MAX. */
 size_t hst_verify(const void *p, size_t from, size_t to, uint64_t seed);
+/* Returns the first offset in [0, n) of a byte that is not c, or SIZE_MAX. */
+size_t hst_first_not(const void *p, size_t n, unsigned char c);
 uint64_t hst_mix(uint64_t x);
 
 /* Copies a subject's size-prefixed table (it begins with uint32_t

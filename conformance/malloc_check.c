@@ -368,13 +368,7 @@ static void op_calloc(struct run *r, const struct hst_op *op)
     }
     /* CALLOC-1 before the pattern goes in. */
     const unsigned char *c = p;
-    size_t bad = SIZE_MAX;
-    size_t lim = prod <= FULL_FILL_LIMIT ? (size_t)prod : EDGE_FILL;
-    for (size_t k = 0; k < lim; k++)
-        if (c[k]) {
-            bad = k;
-            break;
-        }
+    size_t bad = hst_first_not(p, prod <= FULL_FILL_LIMIT ? (size_t)prod : EDGE_FILL, 0);
     if (!judge(r, HSC_MALLOC_CALLOC_1, bad == SIZE_MAX,
                "calloc(%llu, %llu) = %p: byte %zu is 0x%02x, not zero", (unsigned long long)op->a,
                (unsigned long long)op->b, p, bad, bad == SIZE_MAX ? 0 : c[bad]))

@@ -113,6 +113,7 @@ struct region {
 
 struct run {
     const struct hs_subject *subj;
+    uint32_t idn; /* hst_case_id_bound(): the ids the trace names are below it */
     struct hs_mspace_ops ops;
     hs_ctx_t *ctx;
     struct hst_sink *sink;
@@ -383,7 +384,7 @@ static void drop_blocks(struct run *r, uint32_t t, uint32_t sid)
 static void rebuild_treap(struct run *r)
 {
     r->set.root = 0;
-    for (uint32_t id = 0; id <= HST_MAX_ID; id++)
+    for (uint32_t id = 0; id < r->idn; id++)
         if (r->o[id].kind == OBJ_BLOCK)
             t_insert(r, id);
 }
@@ -620,12 +621,7 @@ static void op_alloc(struct run *r, const struct hst_op *op)
     }
     if (op->kind == MSO_CALLOC) {
         const unsigned char *c = p;
-        size_t lim = n <= FULL_FILL_LIMIT ? (size_t)n : EDGE_FILL, bad = SIZE_MAX;
-        for (size_t k = 0; k < lim; k++)
-            if (c[k]) {
-                bad = k;
-                break;
-            }
+        size_t bad = hst_first_not(p, n <= FULL_FILL_LIMIT ? (size_t)n : EDGE_FILL, 0);
         if (!judge(r, HSC_MSPACE_CALLOC_1, bad == SIZE_MAX,
                    "calloc(%llu, %llu) = %p: byte %zu is 0x%02x, not zero",
                    (unsigned long long)op->a, (unsigned long long)op->b, p, bad,
@@ -1067,6 +1063,7 @@ static int mspace_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct
     if (r == NULL || !mspace_offered(subj))
         return -1;
     r->subj = subj;
+    r->idn = hst_case_id_bound(cs);
     const struct hs_mspace_ops *src = subj->mspace_ops;
     hst_copy_table(&r->ops, sizeof r->ops, src); /* fields past its struct_size stay NULL */
     r->ctx = ctx;
@@ -1122,7 +1119,7 @@ static int mspace_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct
     verify_tree(r, r->set.root, HST_NULL_ID, HSC_MSPACE_INTEGRITY_1, "at the end of the trace");
     /* The mspaces stay for the subject's own walker (selfcheck) and close():
      * only the guards of with-base ones are looked at, and the maps stay. */
-    for (uint32_t id = 0; id <= HST_MAX_ID; id++)
+    for (uint32_t id = 0; id < r->idn; id++)
         if (r->o[id].kind == OBJ_SPACE && r->o[id].map != NULL)
             judge(r, HSC_MSPACE_BASE_3, guards_intact(&r->o[id]),
                   "mspace #%u wrote outside [base, base+%zu)", id, r->o[id].cap);

@@ -24,7 +24,7 @@ static inline uint64_t word_at(uint64_t seed, size_t i)
     return hst_mix(seed + i);
 }
 
-void hst_fill(void *p, size_t from, size_t to, uint64_t seed)
+HST_NO_COVERAGE void hst_fill(void *p, size_t from, size_t to, uint64_t seed)
 {
     unsigned char *b = p;
     size_t k = from;
@@ -40,7 +40,7 @@ void hst_fill(void *p, size_t from, size_t to, uint64_t seed)
         b[k] = (unsigned char)(word_at(seed, k >> 3) >> ((k & 7u) * 8u));
 }
 
-size_t hst_verify(const void *p, size_t from, size_t to, uint64_t seed)
+HST_NO_COVERAGE size_t hst_verify(const void *p, size_t from, size_t to, uint64_t seed)
 {
     const unsigned char *b = p;
     size_t k = from;
@@ -60,6 +60,23 @@ size_t hst_verify(const void *p, size_t from, size_t to, uint64_t seed)
     }
     for (; k < to; k++)
         if (b[k] != (unsigned char)(word_at(seed, k >> 3) >> ((k & 7u) * 8u)))
+            return k;
+    return SIZE_MAX;
+}
+
+HST_NO_COVERAGE size_t hst_first_not(const void *p, size_t n, unsigned char c)
+{
+    const unsigned char *b = p;
+    const uint64_t all = 0x0101010101010101ull * c;
+    size_t k = 0;
+    for (; k + 8 <= n; k += 8) {
+        uint64_t w;
+        memcpy(&w, b + k, 8);
+        if (w != all)
+            break;
+    }
+    for (; k < n; k++)
+        if (b[k] != c)
             return k;
     return SIZE_MAX;
 }

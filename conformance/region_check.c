@@ -132,6 +132,7 @@ struct mp {
 
 struct run {
     const struct hs_region_ops *ops;
+    uint32_t idn; /* hst_case_id_bound(): the ids the trace names are below it */
     hs_ctx_t *ctx;
     struct hst_sink *sink;
     struct hst_arena *arena;
@@ -342,7 +343,7 @@ static void check_mapping(struct run *r, uint32_t id, const char *when)
 
 static void verify_all(struct run *r, const char *when)
 {
-    for (uint32_t id = 0; id <= HST_MAX_ID; id++)
+    for (uint32_t id = 0; id < r->idn; id++)
         if (r->mp[id].live)
             check_mapping(r, id, when);
 }
@@ -485,7 +486,7 @@ static void raw_write_probe(struct run *r, uint32_t id, int c)
 static void record_kept_prot(struct run *r, uint32_t rid)
 {
     bool read = false;
-    for (uint32_t id = 0; id <= HST_MAX_ID; id++) {
+    for (uint32_t id = 0; id < r->idn; id++) {
         struct mp *m = &r->mp[id];
         if (!m->live || m->rid != rid || (m->prot & PROT_WRITE) == 0)
             continue;
@@ -606,7 +607,7 @@ static void op_map(struct run *r, const struct hst_op *op, bool shared)
     struct rg *g = region_of(r, op->src);
     if (g == NULL || mid > HST_MAX_ID || r->mp[mid].live)
         return;
-    uint32_t prot = (uint32_t)op->a;
+    uint32_t prot = (uint32_t)op->a; /* the ABI takes a uint32_t: judge what is passed */
     uint64_t off = op->b, len = op->c;
     uint64_t span = page_round(r, g->size);
     int want = 0, c = shared ? HSC_REGION_MAP_1 : HSC_REGION_MAP_2;
@@ -616,13 +617,13 @@ static void op_map(struct run *r, const struct hst_op *op, bool shared)
     } else if (len == 0 || off % r->page != 0 || off > span || len > span - off) {
         want = -EINVAL;
         c = HSC_REGION_MAP_3;
-    } else if (op->a > UINT32_MAX || (prot & ~g->mask) != 0) {
+    } else if ((prot & ~g->mask) != 0) {
         want = -EPERM;
         c = shared && (prot & ~g->mask & PROT_WRITE) != 0 ? HSC_REGION_PROT_3 : HSC_REGION_PROT_2;
     }
     /* A bit that is no protection at all (beyond read|write|exec) may be
      * refused as an invalid argument before the mask is looked at. */
-    bool invalid_ok = want == -EPERM && (op->a > PROT_ALL7);
+    bool invalid_ok = want == -EPERM && prot > PROT_ALL7;
     void *p = NULL;
     int rc = r->ops->map(r->ctx, g->h, prot, shared ? HS_REGION_MAP_SHARED : HS_REGION_MAP_PRIVATE,
                          off, len, &p);
@@ -885,7 +886,7 @@ static void close_region(struct run *r, uint32_t id)
         judge(r, HSC_REGION_CLOSE_1, fl < 0 && errno == EBADF,
               "region #%u's descriptor %d is still open after close", id, fd);
     }
-    for (uint32_t k = 0; k <= HST_MAX_ID; k++) {
+    for (uint32_t k = 0; k < r->idn; k++) {
         struct mp *m = &r->mp[k];
         if (!m->live || m->rid != id)
             continue;
@@ -923,6 +924,7 @@ static int region_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct
     struct run r;
     memset(&r, 0, sizeof r);
     r.ops = subj->region_ops;
+    r.idn = hst_case_id_bound(cs);
     r.ctx = ctx;
     r.sink = sink;
     r.arena = arena;
@@ -1007,7 +1009,7 @@ static int region_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct
     *sink->pos = r.pos;
     verify_all(&r, "at the end of the trace");
     if (!sink->failed)
-        for (uint32_t id = 0; id <= HST_MAX_ID; id++)
+        for (uint32_t id = 0; id < r.idn; id++)
             if (r.rg[id].live)
                 close_region(&r, id);
     if (r.purged_any)

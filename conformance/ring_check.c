@@ -87,6 +87,7 @@ struct sring {
 
 struct run {
     struct hs_ring_ops ops; /* the subject's table, zero-extended */
+    uint32_t idn; /* hst_case_id_bound(): the ids the trace names are below it */
     hs_ctx_t *ctx;
     struct hst_sink *sink;
     struct sring *rg;       /* HST_MAX_ID + 1 rings */
@@ -111,10 +112,20 @@ static inline uint8_t stream_byte(uint64_t seed, uint64_t s)
     return (uint8_t)(x >> 56);
 }
 
-static void stream_fill(uint8_t *p, uint64_t seed, uint64_t from, uint64_t n)
+HST_NO_COVERAGE static void stream_fill(uint8_t *p, uint64_t seed, uint64_t from, uint64_t n)
 {
     for (uint64_t i = 0; i < n; i++)
         p[i] = stream_byte(seed, from + i);
+}
+
+/* The first i < n where p[i] is not stream byte from + i, or n. */
+HST_NO_COVERAGE static uint64_t stream_mismatch(const uint8_t *p, uint64_t seed, uint64_t from,
+                                                uint64_t n)
+{
+    uint64_t i = 0;
+    while (i < n && p[i] == stream_byte(seed, from + i))
+        i++;
+    return i;
 }
 
 static bool is_pow2(uint64_t a)
@@ -190,11 +201,10 @@ static int content_clause(const struct sring *g, uint64_t s)
 static bool check_bytes(struct run *r, uint32_t id, struct sring *g, const uint8_t *p, uint64_t n,
                         const char *what)
 {
-    for (uint64_t i = 0; i < n; i++) {
+    uint64_t i = stream_mismatch(p, g->seed, g->first, n);
+    if (i < n) {
         uint64_t s = g->first + i;
         uint8_t want = stream_byte(g->seed, s);
-        if (p[i] == want)
-            continue;
         /* say where the byte came from, when it is elsewhere in the stream */
         long long from = -1;
         for (uint64_t k = g->first > 4096 ? g->first - 4096 : 0;
@@ -353,15 +363,16 @@ static void do_read(struct run *r, uint32_t id, struct sring *g, uint64_t n, boo
     }
     if (!check_bytes(r, id, g, r->rbuf, got, what))
         return;
-    for (uint64_t i = got; i < n + GUARD; i++)
-        if (r->rbuf[i] != CANARY) {
-            judge(r, HSC_RING_READ_2, false,
-                  "%s(%llu) on ring #%u returned %llu but changed buffer byte %llu%s", what,
-                  (unsigned long long)n, id, (unsigned long long)got, (unsigned long long)i,
-                  i >= n ? " (past the n bytes given)" : "");
-            g->bad = 1;
-            return;
-        }
+    size_t moved = hst_first_not(r->rbuf + got, (size_t)(n + GUARD - got), CANARY);
+    if (moved != SIZE_MAX) {
+        uint64_t i = got + moved;
+        judge(r, HSC_RING_READ_2, false,
+              "%s(%llu) on ring #%u returned %llu but changed buffer byte %llu%s", what,
+              (unsigned long long)n, id, (unsigned long long)got, (unsigned long long)i,
+              i >= n ? " (past the n bytes given)" : "");
+        g->bad = 1;
+        return;
+    }
     r->sink->checks[HSC_RING_READ_2]++;
     if (peek) {
         uint64_t len = r->ops.len(r->ctx, g->h);
@@ -558,6 +569,7 @@ static int ring_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct h
     r->ctx = ctx;
     r->sink = sink;
     const struct hs_ring_ops *o = subj->ring_ops;
+    r->idn = hst_case_id_bound(cs);
     hst_copy_table(&r->ops, sizeof r->ops, o);
     r->rg = hst_arena_alloc(arena, sizeof(struct sring) * (HST_MAX_ID + 1u));
     r->wbuf = hst_arena_alloc(arena, (size_t)IO_MAX);
@@ -610,7 +622,7 @@ static int ring_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct h
     r->pos = cs->nops + 1;
     *sink->pos = r->pos;
     if (!sink->failed)
-        for (uint32_t id = 0; id <= HST_MAX_ID; id++)
+        for (uint32_t id = 0; id < r->idn; id++)
             if (r->rg[id].live)
                 op_destroy(r, id);
     return 0;

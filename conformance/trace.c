@@ -735,6 +735,19 @@ void hst_op_format_in(const struct hst_family *f, const struct hst_op *op, char 
         n += (size_t)snprintf(buf + n, len - n, " %llu", (unsigned long long)nums[i]);
 }
 
+uint32_t hst_case_id_bound(const struct hst_case *cs)
+{
+    uint32_t hi = 0;
+    for (uint32_t i = 0; i < cs->nops; i++) {
+        const struct hst_op *op = &cs->ops[i];
+        if (op->dst <= HST_MAX_ID && op->dst + 1 > hi)
+            hi = op->dst + 1;
+        if (op->src <= HST_MAX_ID && op->src + 1 > hi)
+            hi = op->src + 1;
+    }
+    return hi;
+}
+
 void hst_op_format(const struct hst_op *op, char *buf, size_t len)
 {
     hst_op_format_in(&hst_malloc_family, op, buf, len);

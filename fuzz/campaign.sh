@@ -52,6 +52,8 @@ corpus=${corpus:-${HOME:-/tmp}/.cache/heapspec-fuzz/$family-$tag}
 work="$corpus.work"
 mkdir -p "$corpus" "$work/crashes" "$work/traces"
 export HEAPSPEC_FUZZ_SUBJECT=$subject HEAPSPEC_FUZZ_EXPECT_FAIL=$expect
+# A reference subject runs its own check() walker after every mutating call.
+[ "$subject" != ref ] || export HEAPSPEC_FUZZ_CHECKED=${HEAPSPEC_FUZZ_CHECKED:-1}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-allocator_may_return_null=1:detect_leaks=0:symbolize=1}
 seeds="$ROOT/fuzz/${family}_fuzzer_seed_corpus"
 dict="$ROOT/fuzz/${family}_fuzzer.dict"
@@ -59,8 +61,8 @@ hard=$((seconds + 120))
 execs=0 rate=0
 
 # The binaries: libFuzzer and replay through Bazel, AFL++ through build_afl.sh.
-# The libFuzzer build is --config=fuzz: the engine and the reference subjects get
-# the coverage instrumentation too, not only the harness. Both binaries are
+# The libFuzzer build is -c opt --config=fuzz: the engine and the reference
+# subjects get the coverage instrumentation and ASan too, not only the harness. Both binaries are
 # copied out of bazel-bin at once: a later build (of another configuration, or
 # of edited sources) must not change them under a running campaign, whose
 # -fork children are exec'ed afresh all along.
@@ -70,8 +72,8 @@ bazel_bin() { # bazel info, not the bazel-bin symlink: another build may own it
 mkdir -p "$work/bin"
 bin="$work/bin/${family}_fuzzer" replay="$work/bin/${family}_fuzzer_replay"
 {
-    (cd "$ROOT" && timeout 1200 bazel build --config=fuzz //fuzz:${family}_fuzzer) &&
-        install -m 755 "$(bazel_bin --config=fuzz)/fuzz/${family}_fuzzer" "$bin" &&
+    (cd "$ROOT" && timeout 1200 bazel build -c opt --config=fuzz //fuzz:${family}_fuzzer) &&
+        install -m 755 "$(bazel_bin -c opt --config=fuzz)/fuzz/${family}_fuzzer" "$bin" &&
         (cd "$ROOT" && timeout 1200 bazel build //fuzz:${family}_fuzzer_replay) &&
         install -m 755 "$(bazel_bin)/fuzz/${family}_fuzzer_replay" "$replay"
 } >"$work/build.log" 2>&1 || { echo "campaign.sh: bazel build failed, see $work/build.log" >&2; exit 2; }

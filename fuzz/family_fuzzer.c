@@ -46,6 +46,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "conformance/hs_internal.h"
 #include "fuzz/family_decode.h"
 #include "fuzz/events.h"
 #include "fuzz/malloc_fuzzer.h"
@@ -161,7 +162,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-static bool page_is_zero(const char *p)
+HST_NO_COVERAGE static bool page_is_zero(const char *p)
 {
     const uint64_t *w = (const uint64_t *)(const void *)p;
     uint64_t acc = 0;
@@ -173,7 +174,7 @@ static bool page_is_zero(const char *p)
 /* Clears the pages of [from, to) (arena offsets) that are not zero, from
  * the front, until two zero pages in a row (or to). Returns the offset of
  * the first page it did not look at. */
-static size_t clear_from(size_t from, size_t to, bool whole)
+HST_NO_COVERAGE static size_t clear_from(size_t from, size_t to, bool whole)
 {
     unsigned clean = 0;
     size_t pg = from / PAGE * PAGE;
@@ -195,7 +196,7 @@ static size_t clear_from(size_t from, size_t to, bool whole)
  * far behind the front of an allocation (objects of gc and spaces named by
  * the ids of exhaust, fill and churn, 40000 and up), at the cost of one
  * mincore() and one madvise() per run of resident pages. */
-static void drop_resident(size_t from, size_t to)
+HST_NO_COVERAGE static void drop_resident(size_t from, size_t to)
 {
     static unsigned char vec[ENGINE_ARENA_SIZE / PAGE];
     if (to <= from || mincore(g.engine.base + from, to - from, vec) != 0)
