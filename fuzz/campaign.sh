@@ -102,11 +102,12 @@ run_libfuzzer() {
     # no final stats)
     local last
     last=$(grep -a -E "$status_re" "$log" | tail -1 || true)
-    local n r
+    local n
     n=$(sed -E 's/^#([0-9]+).*/\1/' <<<"$last")
-    r=$(sed -E -n 's/.*exec\/s:? ([0-9]+).*/\1/p' <<<"$last")
     execs=$((execs + ${n:-0}))
-    rate=$((rate + ${r:-0}))
+    # exec/s over the whole run and all cores (libFuzzer's own figure in fork
+    # mode is per job)
+    rate=$((rate + ${n:-0} / (seconds > 0 ? seconds : 1)))
     echo "  libfuzzer: $last"
     echo "  edges: $(grep -a -oE 'cov: [0-9]+' <<<"$last" || echo '?')"
     # merge: keep the inputs that add coverage, into a fresh minimal corpus
