@@ -478,6 +478,35 @@ static bool admit(struct run *r, uint32_t id, uint32_t gid, void *p, uint32_t ns
     return judge(r, HSC_GC_ALLOC_2, true, "admitted");
 }
 
+/* Bytes of the objects of heap gid the collector still holds (is_live): the
+ * ALIVE ones and the MAYBE ones (unreachable, not yet known to be freed by a
+ * conservative collector), as long as their name was not used again. */
+static uint64_t held_bytes(struct run *r, uint32_t gid)
+{
+    uint64_t bytes = 0;
+    for (uint32_t id = 0; id < NOBJ; id++) {
+        struct gobj *o = &r->ob[id];
+        if ((o->state == S_ALIVE || o->state == S_MAYBE) && o->g == gid &&
+            r->ops.is_live(r->ctx, r->hp[gid].h, o->p) == 1)
+            bytes += obj_bytes(o);
+    }
+    return bytes;
+}
+
+/* What heap gid may count against its max_bytes when alloc fails (OOM-1,
+ * OOM-2): the reachable bytes; on a conservative collector, which may keep
+ * unreachable objects (a stale word that looks like a pointer), what it
+ * still holds as is_live says. *what names it, for messages. */
+static uint64_t counted_bytes(struct run *r, uint32_t gid, const char **what)
+{
+    uint64_t reach = compute_reach(r, gid);
+    *what = "reachable";
+    if (r->precise || !r->has_live)
+        return reach;
+    *what = "held (is_live; a conservative collector)";
+    return held_bytes(r, gid);
+}
+
 /* alloc; returns true when an object #id was admitted. *null set on NULL. */
 static bool do_alloc(struct run *r, uint32_t id, uint32_t gid, uint32_t ns, uint64_t pay,
                      bool *null)
@@ -492,11 +521,13 @@ static bool do_alloc(struct run *r, uint32_t id, uint32_t gid, uint32_t ns, uint
     if (null)
         *null = p == NULL;
     if (p == NULL) {
-        uint64_t need = compute_reach(r, gid) + 16u + 8u * (uint64_t)ns + pay;
+        const char *what;
+        uint64_t held = counted_bytes(r, gid, &what);
+        uint64_t need = held + 16u + 8u * (uint64_t)ns + pay;
         if (!judge(r, HSC_GC_OOM_1, need > g->max / 4,
                    "alloc(%u, %llu) returned NULL on heap #%u of max_bytes %llu with only %llu "
-                   "bytes reachable",
-                   ns, (ull)pay, gid, (ull)g->max, (ull)(need - 16u - 8u * ns - pay)))
+                   "bytes %s",
+                   ns, (ull)pay, gid, (ull)g->max, (ull)held, what))
             g->bad = 1;
         return false;
     }
@@ -684,10 +715,11 @@ static void op_exhaust(struct run *r, uint32_t gid, uint64_t pay, uint64_t count
     do_collect(r, gid);
     if (g->bad)
         return;
-    /* success is owed only where OOM-1 owes it: the reachable bytes plus the
+    /* success is owed only where OOM-1 owes it: the counted bytes plus the
      * request within a quarter of the heap (a request larger than that may be
      * refused forever, e.g. on a heap smaller than one object) */
-    if (compute_reach(r, gid) + 16u + 8u + pay > g->max / 4)
+    const char *what;
+    if (counted_bytes(r, gid, &what) + 16u + 8u + pay > g->max / 4)
         return;
     if (r->next_auto >= NOBJ)
         r->next_auto = AUTO_BASE;
