@@ -10,8 +10,12 @@ if [[ $# -eq 0 ]]; then
   exit 2
 fi
 
+# ci/valgrind.supp: next to this script in the runfiles tree.
+supp=$(dirname "${BASH_SOURCE[0]}")/valgrind.supp
+[[ -f "$supp" ]] || supp=${RUNFILES_DIR:-$0.runfiles}/heapspec/ci/valgrind.supp
+
 if [[ "$(head -c 4 -- "$1" 2>/dev/null)" == $'\x7fELF' ]]; then
-  exec valgrind --quiet --vgdb=no --error-exitcode=99 \
+  exec valgrind --quiet --vgdb=no --error-exitcode=99 --suppressions="$supp" \
     --leak-check=full --errors-for-leak-kinds=definite -- "$@"
 fi
 exec "$@"
