@@ -78,7 +78,8 @@ bin="$work/bin/${family}_fuzzer" replay="$work/bin/${family}_fuzzer_replay"
         install -m 755 "$(bazel_bin)/fuzz/${family}_fuzzer_replay" "$replay"
 } >"$work/build.log" 2>&1 || { echo "campaign.sh: bazel build failed, see $work/build.log" >&2; exit 2; }
 [ -n "$(ls -A "$corpus")" ] || cp "$seeds"/* "$corpus/"
-echo "campaign: $engine on $family, subject $subject, ${seconds}s x $jobs cores; corpus $corpus ($(ls "$corpus" | wc -l) inputs)"
+start_inputs=$(ls "$corpus" | wc -l)
+echo "campaign: $engine on $family, subject $subject, ${seconds}s x $jobs cores; corpus $corpus ($start_inputs inputs)"
 
 run_libfuzzer() {
     local log="$work/libfuzzer.log" fresh="$work/libfuzzer.new"
@@ -189,5 +190,7 @@ for c in "$work"/crashes/*; do
     timeout -k 5 60 "$replay" --trace "fuzz-$tag-$unique" "$c" >"$work/traces/$name.trace" 2>/dev/null || true
     echo "  crash $unique: $sig-> $work/traces/$name.trace"
 done
-echo "campaign: corpus $corpus, crashes and traces in $work/traces"
+end_inputs=$(ls "$corpus" | wc -l)
+echo "campaign: corpus $corpus: $start_inputs inputs before, $end_inputs after merging ($((end_inputs - start_inputs)) new)"
+echo "campaign: crashes and traces in $work/traces"
 echo "fuzz: execs=$execs exec_per_s=$rate crashes=$unique"
