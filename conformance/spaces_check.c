@@ -143,6 +143,22 @@ static bool bytes_ok(struct run *r, uint32_t id, int c, const char *when)
     return true;
 }
 
+/* The live object whose usable bytes meet [p, p+us), as id + 1, or 0. */
+static uint32_t overlap(struct run *r, const void *p, uint64_t us)
+{
+    uint32_t pred = 0, succ = 0;
+    hst_iset_neighbours(&r->set, (uintptr_t)p, &pred, &succ);
+    for (int j = 0; j < 2; j++) {
+        uint32_t q = j ? succ : pred;
+        if (q == 0)
+            continue;
+        const struct sobj *b = &r->ob[q - 1];
+        if (!((uintptr_t)b->p + b->usable <= (uintptr_t)p || (uintptr_t)p + us <= (uintptr_t)b->p))
+            return q;
+    }
+    return 0;
+}
+
 static bool verify_heap(struct run *r, uint32_t hid, int c_bytes, int c_kind, const char *when)
 {
     struct sheap *g = &r->hp[hid];
@@ -302,21 +318,13 @@ static bool do_alloc(struct run *r, uint32_t id, uint32_t hid, uint64_t n, uint3
     if (g->splits)
         judge(r, HSC_SPACES_ZYGOTE_3, true, "ok");
     /* disjoint over usable bytes */
-    uint32_t pred = 0, succ = 0;
-    hst_iset_neighbours(&r->set, (uintptr_t)p, &pred, &succ);
-    for (int j = 0; j < 2; j++) {
-        uint32_t q = j ? succ : pred;
-        if (q == 0)
-            continue;
-        struct sobj *b = &r->ob[q - 1];
-        if (!judge(r, HSC_SPACES_DISJOINT_1,
-                   (uintptr_t)b->p + b->usable <= (uintptr_t)p ||
-                       (uintptr_t)p + us <= (uintptr_t)b->p,
-                   "alloc(%llu) gave [%p, +%llu), overlapping live object #%u [%p, +%llu)",
-                   (ull)n, (void *)p, (ull)us, q - 1, (void *)b->p, (ull)b->usable)) {
-            g->bad = 1;
-            return false;
-        }
+    uint32_t q = overlap(r, p, us);
+    if (!judge(r, HSC_SPACES_DISJOINT_1, q == 0,
+               "alloc(%llu) gave [%p, +%llu), overlapping live object #%u [%p, +%llu)", (ull)n,
+               (void *)p, (ull)us, q - 1, q ? (void *)r->ob[q - 1].p : NULL,
+               (ull)(q ? r->ob[q - 1].usable : 0))) {
+        g->bad = 1;
+        return false;
     }
     struct sobj *o = &r->ob[id];
     memset(o, 0, sizeof *o);
@@ -380,17 +388,36 @@ static void do_split(struct run *r, uint32_t hid)
         return;
     }
     g->splits++;
+    /* the main space's objects move: out of the address set first, then back
+     * in at their copies (forward), each copy disjoint from everything else */
     for (uint32_t i = 0; i < r->nlist; i++) {
         struct sobj *o = &r->ob[r->list[i]];
-        if (!o->live || o->h != hid)
-            continue;
-        if (o->kind == HS_SPACE_MAIN) {
+        if (o->live && o->h == hid && o->kind == HS_SPACE_MAIN) {
             o->moved = 1;
-            hst_iset_remove(&r->set, r->list[i]); /* its copy's address is unknown */
+            hst_iset_remove(&r->set, r->list[i]);
         }
-        if (o->kind == HS_SPACE_MAIN || o->kind == HS_SPACE_NON_MOVING)
+        if (o->live && o->h == hid &&
+            (o->kind == HS_SPACE_MAIN || o->kind == HS_SPACE_NON_MOVING))
             o->kind = HS_SPACE_ZYGOTE;
     }
+    for (uint32_t i = 0; i < r->nlist && r->ops.forward != NULL && !g->bad; i++) {
+        uint32_t id = r->list[i];
+        struct sobj *o = &r->ob[id];
+        if (!o->live || o->h != hid || !o->moved)
+            continue;
+        void *q = r->ops.forward(r->ctx, g->h, o->p);
+        uint32_t hit = q != NULL ? overlap(r, q, o->usable) : 0;
+        if (!judge(r, HSC_SPACES_ZYGOTE_1, q != NULL && hit == 0,
+                   "forward(%p) of object #%u (%llu bytes, moved by the split) gave %p%s%u", o->p,
+                   id, (ull)o->n, q, hit ? ", overlapping object #" : "", hit ? hit - 1 : 0)) {
+            g->bad = 1;
+            return;
+        }
+        o->p = q;
+        o->moved = 0;
+        hst_iset_insert(&r->set, id, (uintptr_t)q);
+    }
+
     uint64_t fp = r->ops.footprint(r->ctx, g->h);
     g->limit = fp > g->cfg.initial_size ? fp : g->cfg.initial_size;
     verify_heap(r, hid, HSC_SPACES_ZYGOTE_4, HSC_SPACES_ZYGOTE_1, "after the zygote split");

@@ -6,9 +6,10 @@
  * it, so that check() can walk them all. The fault axes (fail_nth_backing,
  * footprint_limit) are not offered: open() answers -ENOTSUP for them.
  *
- * The ABI's zygote_split returns no forwarding table, so the subject keeps
- * it: a pointer the tool still holds from before the split (an object of
- * the old main space) is translated to its copy in every later call, and
+ * zygote_split moves the main space's objects; the subject keeps the
+ * split's forwarding table: forward() answers an object's new address, and
+ * a pointer the tool still holds from before the split (an object of the
+ * old main space) is translated to its copy in every later call, and
  * answers HS_SPACE_ZYGOTE / -EPERM like any zygote object. The old main
  * space stays reserved (space.h), so no new object can take such an
  * address and the translation is never ambiguous.
@@ -204,6 +205,12 @@ static int sp_zygote_split(hs_ctx_t *c, hs_spaces_t *h) {
     return err;
 }
 
+static void *sp_forward(hs_ctx_t *c, hs_spaces_t *h, const void *p) {
+    (void)c;
+    void *q = current(h, p);
+    return hsr_spaces_space_of(h->heap, q) == HS_SPACE_NONE ? NULL : q;
+}
+
 static const struct hs_spaces_ops spaces_ops = {
     .struct_size = sizeof(struct hs_spaces_ops),
     .version = HS_SPACES_OPS_VERSION,
@@ -218,6 +225,7 @@ static const struct hs_spaces_ops spaces_ops = {
     .growth_limit = sp_growth_limit,
     .clear_growth_limit = sp_clear_growth_limit,
     .zygote_split = sp_zygote_split,
+    .forward = sp_forward,
 };
 
 static const struct hs_subject subject = {

@@ -10,6 +10,8 @@
  *   MUT_LIMIT      every alloc is an AllocWithGrowth                   SPACES-LIMIT-1
  *   MUT_CLEAR      clear_growth_limit does nothing                     SPACES-CLEAR-1
  *   MUT_ZYGOTE     free of a zygote object answers 0 (claims freed)    SPACES-ZYGOTE-2
+ *   MUT_MOVE       the split's copy of the first moved object has one  SPACES-ZYGOTE-4
+ *                  byte flipped (seen through forward)
  *   MUT_SELFCHECK  check always reports an inconsistency               SPACES-SELFCHECK-1
  *
  * Like ref/space/space_subject.c, the wrapper keeps the split's forwarding
@@ -177,8 +179,19 @@ static int m_zygote_split(hs_ctx_t *c, hs_spaces_t *h)
     if (err == 0) {
         h->fwd = fwd;
         h->nfwd = n;
+#ifdef MUT_MOVE
+        if (n > 0 && fwd[0].to != NULL)
+            ((unsigned char *)fwd[0].to)[0] ^= 0x5a;
+#endif
     }
     return err;
+}
+
+static void *m_forward(hs_ctx_t *c, hs_spaces_t *h, const void *p)
+{
+    (void)c;
+    void *q = cur(h, p);
+    return hsr_spaces_space_of(h->heap, q) == HSR_SPACE_NONE ? NULL : q;
 }
 
 static int m_check(hs_ctx_t *c, char *buf, size_t len)
@@ -209,6 +222,7 @@ static const struct hs_spaces_ops m_ops = {
     .growth_limit = m_growth_limit,
     .clear_growth_limit = m_clear_growth_limit,
     .zygote_split = m_zygote_split,
+    .forward = m_forward,
 };
 
 static const struct hs_subject m_subject = {

@@ -436,6 +436,13 @@ struct hs_spaces_ops {
     void (*clear_growth_limit)(hs_ctx_t *ctx, hs_spaces_t *h);
     /* zygote_split: the pre-fork step; 0 or -errno. */
     int (*zygote_split)(hs_ctx_t *ctx, hs_spaces_t *h);
+
+    /* Appended in ABI 1 (optional; NULL: the tool cannot follow moved objects).
+     * forward: where an object that zygote_split moved lives now: for p
+     * returned by alloc before the split, the address of its copy; p itself
+     * for an object that did not move; NULL when p names no object. Every
+     * other call keeps accepting the old address too. */
+    void *(*forward)(hs_ctx_t *ctx, hs_spaces_t *h, const void *p);
 };
 
 /* ----------------------------------------------------------------------
