@@ -49,7 +49,8 @@ HSF_FAMILY_SRCS=(
     ref/buddy/buddy.c ref/buddy/buddy_alloc.c ref/buddy/buddy_subject.c
     ref/region/region.c ref/region/region_subject.c
     ref/space/image.c ref/space/los.c ref/space/space.c ref/space/space_subject.c
-    ref/gc/bitmap.c ref/gc/gc.c ref/gc/gc_check.c ref/gc/objset.c ref/gc/gc_subject.c
+    ref/gc/bitmap.c ref/gc/bitmap_alloc.c ref/gc/gc.c ref/gc/gc_check.c ref/gc/objset.c
+    ref/gc/gc_subject.c
     "${HSF_COMMON_SRCS[@]}"
 )
 HSF_FAMILY_LDFLAGS=(-Wl,--wrap=hst_arena_alloc)

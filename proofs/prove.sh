@@ -4,7 +4,7 @@
 #   proofs/prove.sh                 prove every component, print a summary, compare with
 #                                   proofs/baseline.json; exit 1 on any unproved goal or
 #                                   when a component's goal total drops below the baseline
-#   proofs/prove.sh ring            one component (ring, buddy)
+#   proofs/prove.sh ring            one component (ring, buddy, gc)
 #   proofs/prove.sh --write-baseline   rewrite proofs/baseline.json from this run
 #
 # Output, per component and at the end:
@@ -44,7 +44,7 @@ comps=()
 for a in "$@"; do
     case "$a" in
     --write-baseline) write_baseline=1 ;;
-    ring | buddy) comps+=("$a") ;;
+    ring | buddy | gc) comps+=("$a") ;;
     -h | --help)
         sed -n '2,12p' "$0"
         exit 0
@@ -55,14 +55,16 @@ for a in "$@"; do
         ;;
     esac
 done
-[ ${#comps[@]} -eq 0 ] && comps=(ring buddy)
+[ ${#comps[@]} -eq 0 ] && comps=(ring buddy gc)
 
 # The sources of each component that carry proofs (create/destroy live in *_alloc.c,
-# outside WP's model of C: see the headers).
+# outside WP's model of C: see the headers; so do the gc bitmap's init/fini, walks
+# and checker, in ref/gc/bitmap_alloc.c).
 sources_of() {
     case "$1" in
     ring) echo "ref/ring/ring.c" ;;
     buddy) echo "ref/buddy/buddy.c" ;;
+    gc) echo "ref/gc/bitmap.c" ;;
     esac
 }
 
@@ -108,7 +110,7 @@ for c in "${comps[@]}"; do
     t0=$(date +%s)
     # shellcheck disable=SC2046
     "$FRAMAC" -machdep x86_64 \
-        -cpp-extra-args="-I$ROOT/ref/include -I$ROOT/spec -I$ROOT/spec/include" \
+        -cpp-extra-args="-I$ROOT -I$ROOT/ref/include -I$ROOT/spec -I$ROOT/spec/include" \
         -kernel-warn-key annot:missing-spec=error \
         -wp -wp-rte -warn-unsigned-overflow -warn-unsigned-downcast \
         -wp-prover z3,cvc4 -wp-timeout "$TIMEOUT" -wp-par "$PAR" "${cache_args[@]}" \

@@ -1,50 +1,35 @@
 /*
  * bitmap.c — Dalvik's HeapBitmap (gc.h): one bit per 8-byte granule of a
  * space, counted from its base. Bit i of the map is bit (i % 64) of word
- * i / 64; walks go word by word and, inside a word, lowest set bit first
- * (count trailing zeros), so they visit addresses in increasing order.
- * `max` is the highest address ever set: walks and tests stop there.
+ * i / 64. `max` is the highest address ever set: tests and zero stop
+ * there, and no bit above it is set (GC-BITMAP-3).
+ *
+ * This file is the part of the bitmap that WP proves (proofs/prove.sh gc):
+ * covers, set, clear, test, zero, count and their helpers, against the
+ * contracts of gc.h over spec/acsl/gc.acsl. init/fini (calloc/free), the
+ * walks (callbacks) and the checker (snprintf) are in bitmap_alloc.c.
+ * Written for WP (TOOLCHAIN.md):
+ *   - the mask 1 << (i % 64) is made in one helper; its overflow goal
+ *     rests on two proved lemmas (BitMaskIsWord, BitMaskFits);
+ *   - zero clears its words in a loop, not with memset: WP does not see
+ *     uint64_t words through memset's bytes (the compiler makes the loop a
+ *     memset again);
+ *   - count uses the compiler's popcount, whose contract (WordCount) is
+ *     stated below and trusted, not proved: it is what the instruction
+ *     computes. A ghost loop then proves, bit by bit, that a word holds no
+ *     more set bits than granules up to max.
  */
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include <stdint.h>
 
 #include "heapspec/gc.h"
-#include "heapspec/space.h"
+#include "ref/gc/gc_impl.h"
 
-int hsr_gc_bitmap_init(hsr_gc_bitmap_t *bm, uintptr_t base, uint64_t capacity) {
-    if (bm == NULL || base % HSR_GC_GRANULE != 0 || capacity == 0 ||
-        capacity > HSR_SPACES_MAX_CAPACITY || base > UINTPTR_MAX - capacity) {
-        return -EINVAL;
-    }
-    uint64_t granules = (capacity + HSR_GC_GRANULE - 1) / HSR_GC_GRANULE;
-    uint64_t nwords = (granules + 63) / 64;
-    uint64_t *bits = calloc((size_t)nwords, sizeof *bits);
-    if (bits == NULL) {
-        return -ENOMEM;
-    }
-    bm->bits = bits;
-    bm->nwords = nwords;
-    bm->base = base;
-    bm->capacity = capacity;
-    bm->max = base;
-    return 0;
-}
-
-void hsr_gc_bitmap_fini(hsr_gc_bitmap_t *bm) {
-    if (bm != NULL) {
-        free(bm->bits);
-        memset(bm, 0, sizeof *bm);
-    }
-}
-
-void hsr_gc_bitmap_zero(hsr_gc_bitmap_t *bm) {
-    /* Only the words up to max can hold a bit. */
-    uint64_t last = (bm->max - bm->base) / HSR_GC_GRANULE / 64;
-    memset(bm->bits, 0, (size_t)(last + 1 < bm->nwords ? last + 1 : bm->nwords) * 8);
-    bm->max = bm->base;
-}
+#ifdef __FRAMAC__
+/*@ assigns \nothing;
+    ensures \result == WordCount(x, 64);
+ */
+int __builtin_popcountll(unsigned long long x);
+#endif
 
 int hsr_gc_bitmap_covers(const hsr_gc_bitmap_t *bm, uintptr_t addr) {
     return addr >= bm->base && addr - bm->base < bm->capacity;
@@ -52,22 +37,46 @@ int hsr_gc_bitmap_covers(const hsr_gc_bitmap_t *bm, uintptr_t addr) {
 
 /* The bit index of addr, or UINT64_MAX (and a usage error) when addr is
  * not an 8-aligned address of the bitmap. */
-static uint64_t index_of(const hsr_gc_bitmap_t *bm, uintptr_t addr) {
+/*@ requires HeapBitmapValid(bm);
+    assigns \nothing;
+    behavior granule:
+      assumes Granule(bm, addr);
+      ensures \result == BitIndex(bm, addr);
+      ensures \result < Granules(bm) && \result / 64 < bm->nwords;
+      ensures addr == bm->base ==> \result / 64 == 0 && \result % 64 == 0;
+      ensures addr == LastGranule(bm) ==> \result / 64 == bm->nwords - 1;
+    behavior misuse:
+      assumes !Granule(bm, addr);
+      ensures \result == 18446744073709551615;
+    complete behaviors;
+    disjoint behaviors;
+ */
+static uint64_t hsri_gc_bit_index(const hsr_gc_bitmap_t *bm, uintptr_t addr) {
     if (!hsr_gc_bitmap_covers(bm, addr) || (addr - bm->base) % HSR_GC_GRANULE != 0) {
-        (void)hsr_spaces_report_misuse("heap bitmap: address not covered or unaligned",
-                                      (const void *)addr);
+        (void)hsri_gc_report_misuse("heap bitmap: address not covered or unaligned",
+                                    (const void *)addr);
         return UINT64_MAX;
     }
     return (uint64_t)(addr - bm->base) / HSR_GC_GRANULE;
 }
 
+/* The mask of bit b of a word. */
+/*@ requires b < 64;
+    assigns \nothing;
+    ensures \result == (1 << b);
+ */
+static uint64_t hsri_gc_bit_mask(uint64_t b) {
+    return (uint64_t)1 << b;
+}
+
 int hsr_gc_bitmap_set(hsr_gc_bitmap_t *bm, uintptr_t addr) {
-    uint64_t i = index_of(bm, addr);
+    uint64_t i = hsri_gc_bit_index(bm, addr);
     if (i == UINT64_MAX) {
         return 0;
     }
-    uint64_t mask = (uint64_t)1 << (i % 64);
+    uint64_t mask = hsri_gc_bit_mask(i % 64);
     uint64_t *w = &bm->bits[i / 64];
+    //@ assert BitSet(bm, addr) <==> (*w & mask) != 0;
     int was = (*w & mask) != 0;
     *w |= mask;
     if (addr > bm->max) {
@@ -77,9 +86,9 @@ int hsr_gc_bitmap_set(hsr_gc_bitmap_t *bm, uintptr_t addr) {
 }
 
 void hsr_gc_bitmap_clear(hsr_gc_bitmap_t *bm, uintptr_t addr) {
-    uint64_t i = index_of(bm, addr);
+    uint64_t i = hsri_gc_bit_index(bm, addr);
     if (i != UINT64_MAX) {
-        bm->bits[i / 64] &= ~((uint64_t)1 << (i % 64));
+        bm->bits[i / 64] &= ~hsri_gc_bit_mask(i % 64);
     }
 }
 
@@ -89,85 +98,47 @@ int hsr_gc_bitmap_test(const hsr_gc_bitmap_t *bm, uintptr_t addr) {
         return 0;
     }
     uint64_t i = (uint64_t)(addr - bm->base) / HSR_GC_GRANULE;
-    return (bm->bits[i / 64] >> (i % 64)) & 1u;
+    return (int)((bm->bits[i / 64] >> (i % 64)) & 1u);
 }
 
-/* Words that can hold a bit: up to and including max's. */
-static uint64_t words_in_use(const hsr_gc_bitmap_t *bm) {
-    return (bm->max - bm->base) / HSR_GC_GRANULE / 64 + 1;
-}
-
-void hsr_gc_bitmap_walk(const hsr_gc_bitmap_t *bm, hsr_gc_bitmap_fn fn, void *arg) {
-    /* Re-read max each word: fn may set bits above (marking during a
-     * rescan); those are visited too when they lie ahead. */
-    for (uint64_t w = 0; w < words_in_use(bm) && w < bm->nwords; w++) {
-        uint64_t word = bm->bits[w];
-        while (word != 0) {
-            unsigned b = (unsigned)__builtin_ctzll(word);
-            word &= word - 1;
-            fn(bm->base + (uintptr_t)((w * 64 + b) * HSR_GC_GRANULE), arg);
-        }
+void hsr_gc_bitmap_zero(hsr_gc_bitmap_t *bm) {
+    /* Only the words up to max's can hold a bit (GC-BITMAP-3). */
+    uint64_t last = (bm->max - bm->base) / HSR_GC_GRANULE / 64;
+    uint64_t n = last + 1 < bm->nwords ? last + 1 : bm->nwords;
+    /*@ loop invariant 0 <= w <= n;
+        loop invariant \forall integer k; 0 <= k < w ==> bm->bits[k] == 0;
+        loop assigns w, bm->bits[0 .. n - 1];
+        loop variant n - w;
+     */
+    for (uint64_t w = 0; w < n; w++) {
+        bm->bits[w] = 0;
     }
+    bm->max = bm->base;
 }
 
 uint64_t hsr_gc_bitmap_count(const hsr_gc_bitmap_t *bm) {
     uint64_t n = 0;
+    /*@ loop invariant 0 <= w <= bm->nwords;
+        loop invariant n == BitmapCount(bm, w);
+        loop invariant n <= 64 * w && n <= MaxIndex(bm) + 1;
+        loop assigns w, n;
+        loop variant bm->nwords - w;
+     */
     for (uint64_t w = 0; w < bm->nwords; w++) {
+        /* Proof only: word w holds at most WordLimit(bm, w) set bits, as
+         * no bit above max's is set (induction over the word's bits). */
+        /*@ ghost
+          /@ loop invariant 0 <= j <= 64;
+             loop invariant 0 <= WordCount(bm->bits[w], j) <= \min(j, WordLimit(bm, w));
+             loop assigns j;
+             loop variant 64 - j;
+           @/
+          for (int j = 0; j < 64; j++) {
+              /@ assert BitAt(bm, 64 * w + j) <==> WordBit(bm->bits[w], j); @/
+              /@ assert j >= WordLimit(bm, w) ==> !WordBit(bm->bits[w], j); @/
+          }
+         */
         n += (uint64_t)__builtin_popcountll(bm->bits[w]);
     }
     return n;
-}
-
-void hsr_gc_bitmap_sweep_walk(const hsr_gc_bitmap_t *live, const hsr_gc_bitmap_t *mark,
-                              hsr_gc_sweep_fn fn, void *arg) {
-    void *batch[256];
-    size_t n = 0;
-    if (live->base != mark->base || live->nwords != mark->nwords) {
-        (void)hsr_spaces_report_misuse("sweep of bitmaps over different ranges", live);
-        return;
-    }
-    uint64_t end = words_in_use(live);
-    for (uint64_t w = 0; w < end && w < live->nwords; w++) {
-        uint64_t garbage = live->bits[w] & ~mark->bits[w];
-        while (garbage != 0) {
-            unsigned b = (unsigned)__builtin_ctzll(garbage);
-            garbage &= garbage - 1;
-            batch[n++] = (void *)(live->base + (uintptr_t)((w * 64 + b) * HSR_GC_GRANULE));
-            if (n == sizeof batch / sizeof batch[0]) {
-                fn(batch, n, arg);
-                n = 0;
-            }
-        }
-    }
-    if (n != 0) {
-        fn(batch, n, arg);
-    }
-}
-
-int hsr_gc_bitmap_check(const hsr_gc_bitmap_t *bm, char *msg, size_t len) {
-    uint64_t granules = (bm->capacity + HSR_GC_GRANULE - 1) / HSR_GC_GRANULE;
-    if (bm->bits == NULL || bm->nwords != (granules + 63) / 64 || bm->base % 8 != 0) {
-        snprintf(msg, len, "bitmap %p: geometry", (const void *)bm);
-        return -1;
-    }
-    if (bm->max < bm->base || bm->max - bm->base >= bm->capacity) {
-        snprintf(msg, len, "bitmap %p: max outside the range", (const void *)bm);
-        return -1;
-    }
-    if (granules % 64 != 0 && (bm->bits[bm->nwords - 1] >> (granules % 64)) != 0) {
-        snprintf(msg, len, "bitmap %p: bits set past the capacity", (const void *)bm);
-        return -1;
-    }
-    uint64_t maxi = (bm->max - bm->base) / HSR_GC_GRANULE;
-    for (uint64_t w = maxi / 64; w < bm->nwords; w++) {
-        uint64_t word = bm->bits[w];
-        if (w == maxi / 64) {
-            word = (maxi % 64 == 63) ? 0 : word >> (maxi % 64 + 1);
-        }
-        if (word != 0) {
-            snprintf(msg, len, "bitmap %p: a bit above max", (const void *)bm);
-            return -1;
-        }
-    }
-    return 0;
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "heapspec/gc.h"
+#include "heapspec/space.h"
 #include "ref/gc/gc_impl.h"
 #include "ref/glue/glue.h"
 

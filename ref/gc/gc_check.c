@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "heapspec/gc.h"
+#include "heapspec/space.h"
 #include "ref/gc/gc_impl.h"
 
 struct walk_ctx {

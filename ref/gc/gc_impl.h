@@ -27,7 +27,12 @@
 #include <stdint.h>
 
 #include "heapspec/gc.h"
-#include "heapspec/space.h"
+
+/* Not space.h: Frama-C reads this header for gc.h's contracts, and WP
+ * cannot read the spaces' logic (spec/acsl/mspace.acsl casts an mspace to
+ * char *, which WP's typed model refuses). The sources that call the
+ * spaces include space.h themselves. */
+struct hsr_spaces_s;
 
 #ifndef HSR_DEBUG
 #define HSR_DEBUG 0
@@ -54,7 +59,7 @@ struct hsr_gc_s {
     uint32_t magic;                         /* HSRI_GC_MAGIC */
     uint32_t nbm;                           /* bitmaps in use */
     hsr_gc_config_t cfg;                    /* defaults filled in */
-    hsr_spaces_t *heap;                     /* where the objects live */
+    struct hsr_spaces_s *heap;              /* where the objects live (space.h) */
     hsri_gc_space_bm_t bm[HSRI_GC_MAX_BITMAPS]; /* per continuous space */
     hsri_gc_objset_t los;                   /* LOS members */
     void **roots;                           /* root multiset */
@@ -67,6 +72,15 @@ struct hsr_gc_s {
     uint64_t bytes;                         /* their allocation sizes */
     hsr_gc_stats_t stats;                   /* figures */
 };
+
+/* bitmap_alloc.c: hsr_spaces_report_misuse (space.h) for bitmap.c, which
+ * WP proves and so may not include space.h (above). The hook's own effects
+ * (stderr, a test's counters) are outside the model: it must not write the
+ * bitmap it is told about. -EINVAL when the hook returns. */
+/*@ assigns \nothing;
+    ensures \result == -22;
+ */
+int hsri_gc_report_misuse(const char *msg, const void *where);
 
 /* objset.c */
 int hsri_objset_add(hsri_gc_objset_t *s, void *p); /* 0 or -ENOMEM */

@@ -56,7 +56,9 @@
  * DEBUG: built with HSR_DEBUG >= 3, every mutating call ends with
  * hsr_gc_check() (O(heap): meant for tests); a failure goes to the hook.
  *
- * Contracts: ACSL over spec/acsl/gc.acsl (HeapBitmapValid, GcValid).
+ * Contracts: ACSL over spec/acsl/gc.acsl (HeapBitmapValid, GcValid). The
+ * heap bitmap's are proved with WP (ref/gc/bitmap.c, proofs/prove.sh gc);
+ * the collector's are stated and checked by hsr_gc_check().
  */
 #ifndef HEAPSPEC_REF_GC_H
 #define HEAPSPEC_REF_GC_H
@@ -119,50 +121,174 @@ typedef struct hsr_gc_stats_s {
 #include "spec/acsl/gc.acsl"
 #endif
 
+/* The bitmap's contracts are over HeapBitmapValid (GC-BITMAP-1 and -3,
+ * spec/acsl/gc.acsl); "bit i" is bit i % 64 of word i / 64 (BitAt), and
+ * "addr's bit" is bit (addr - base) / 8 (BitSet). WP proves those of
+ * ref/gc/bitmap.c: covers, set, clear, test, zero, count (proofs/prove.sh
+ * gc). init, fini, the walks and the checker live in ref/gc/bitmap_alloc.c,
+ * outside WP's model of C (calloc/free, callbacks, snprintf of a pointer):
+ * their contracts are stated, not proved, and gc_test checks them. */
+
 /*@ requires \valid(bm);
     assigns *bm;
-    ensures \result == 0 ==> HeapBitmapValid(bm) && bm->base == base &&
-                             bm->capacity == capacity;
-    ensures base % 8 != 0 || capacity == 0 ==> \result == -22;
+    behavior bad:
+      assumes base % 8 != 0 || capacity == 0 || capacity > 1099511627776 ||
+              base + capacity > 18446744073709551615;
+      assigns \nothing;
+      ensures \result == -22;
+    behavior good:
+      assumes base % 8 == 0 && 0 < capacity <= 1099511627776 &&
+              base + capacity <= 18446744073709551615;
+      ensures \result == 0 || \result == -12;
+      ensures \result == 0 ==> HeapBitmapValid(bm) && bm->base == base &&
+                               bm->capacity == capacity && bm->max == base &&
+                               (\forall integer i; 0 <= i < 64 * bm->nwords ==> !BitAt(bm, i));
+      ensures \result != 0 ==> *bm == \old(*bm);
+    complete behaviors;
+    disjoint behaviors;
  */
-/* Makes an all-zero bitmap. -EINVAL for an unaligned base, capacity 0 or
- * base+capacity overflowing; -ENOMEM. */
+/* Makes an all-zero bitmap over [base, base+capacity) with calloc'd words.
+ * -EINVAL (bm untouched) for NULL bm, an unaligned base, capacity 0 or
+ * above HSR_SPACES_MAX_CAPACITY, or base+capacity overflowing; -ENOMEM. */
 HSR_GC_API int hsr_gc_bitmap_init(hsr_gc_bitmap_t *bm, uintptr_t base, uint64_t capacity);
+
+/*@ requires bm == \null || \valid(bm);
+    assigns *bm;
+    ensures bm != \null ==> bm->bits == \null && bm->nwords == 0 && bm->capacity == 0;
+ */
+/* Frees the words and zeroes *bm. The caller guarantees bm came from
+ * hsr_gc_bitmap_init (or is zeroed). NULL: nothing. */
 HSR_GC_API void hsr_gc_bitmap_fini(hsr_gc_bitmap_t *bm);
+
+/*@ requires HeapBitmapValid(bm);
+    assigns bm->bits[0 .. bm->nwords - 1], bm->max;
+    ensures HeapBitmapValid(bm);
+    ensures bm->max == bm->base;
+    ensures \forall integer i; 0 <= i < 64 * bm->nwords ==> !BitAt(bm, i);
+ */
+/* Clears every bit (writing only the words up to max's: GC-BITMAP-3 says
+ * no other word holds one) and resets max to base. */
 HSR_GC_API void hsr_gc_bitmap_zero(hsr_gc_bitmap_t *bm);
 
 /*@ requires HeapBitmapValid(bm);
     assigns \nothing;
-    ensures \result == 1 <==> bm->base <= addr < bm->base + bm->capacity;
+    ensures \result == 0 || \result == 1;
+    ensures \result == 1 <==> Covers(bm, addr);
+    ensures addr == bm->base ==> \result == 1;
+    ensures addr == LastGranule(bm) ==> \result == 1;
+    ensures addr == bm->base + bm->capacity ==> \result == 0;
  */
-/* 1 when addr lies in [base, base+capacity). */
+/* 1 when addr lies in [base, base+capacity): the first granule is covered,
+ * so is the last, base+capacity is not. */
 HSR_GC_API int hsr_gc_bitmap_covers(const hsr_gc_bitmap_t *bm, uintptr_t addr);
 
-/* For the four below the caller guarantees covers(bm, addr) and addr
- * 8-aligned (else misuse: the hook, and nothing is done / 0). */
-/* Sets addr's bit; returns its previous value (SetAndReturnObjectBit). */
+/* For set and clear the caller guarantees covers(bm, addr) and addr
+ * 8-aligned (Granule); anything else is misuse: the spaces usage-error
+ * hook, then nothing is done (set returns 0). */
+
+/*@ requires HeapBitmapValid(bm);
+    assigns bm->bits[0 .. bm->nwords - 1], bm->max;
+    ensures HeapBitmapValid(bm);
+    behavior granule:
+      assumes Granule(bm, addr);
+      assigns bm->bits[BitIndex(bm, addr) / 64], bm->max;
+      ensures \result == 0 || \result == 1;
+      ensures \result == 1 <==> \old(BitSet(bm, addr));
+      ensures BitSet(bm, addr);
+      ensures \forall integer i; 0 <= i < 64 * bm->nwords && i != BitIndex(bm, addr) ==>
+                (BitAt(bm, i) <==> \old(BitAt(bm, i)));
+      ensures bm->max == \max(\old(bm->max), addr);
+    behavior misuse:
+      assumes !Granule(bm, addr);
+      assigns \nothing;
+      ensures \result == 0;
+    complete behaviors;
+    disjoint behaviors;
+ */
+/* Sets addr's bit and raises max to addr; returns the bit's previous value
+ * (SetAndReturnObjectBit). */
 HSR_GC_API int hsr_gc_bitmap_set(hsr_gc_bitmap_t *bm, uintptr_t addr);
+
+/*@ requires HeapBitmapValid(bm);
+    assigns bm->bits[0 .. bm->nwords - 1];
+    ensures HeapBitmapValid(bm);
+    behavior granule:
+      assumes Granule(bm, addr);
+      assigns bm->bits[BitIndex(bm, addr) / 64];
+      ensures !BitSet(bm, addr);
+      ensures \forall integer i; 0 <= i < 64 * bm->nwords && i != BitIndex(bm, addr) ==>
+                (BitAt(bm, i) <==> \old(BitAt(bm, i)));
+    behavior misuse:
+      assumes !Granule(bm, addr);
+      assigns \nothing;
+    complete behaviors;
+    disjoint behaviors;
+ */
+/* Clears addr's bit; max stays (a bound, not the highest set bit). */
 HSR_GC_API void hsr_gc_bitmap_clear(hsr_gc_bitmap_t *bm, uintptr_t addr);
-/* 0 for any address above max or outside the bitmap (IsObjectBitSet). */
+
+/*@ requires HeapBitmapValid(bm);
+    assigns \nothing;
+    ensures \result == 0 || \result == 1;
+    ensures \result == 1 <==> Granule(bm, addr) && BitSet(bm, addr);
+    behavior outside:
+      assumes !Granule(bm, addr) || addr > bm->max;
+      ensures \result == 0;
+    behavior granule:
+      assumes Granule(bm, addr) && addr <= bm->max;
+      ensures \result == 1 <==> BitSet(bm, addr);
+    complete behaviors;
+    disjoint behaviors;
+ */
+/* addr's bit: 0 for any address above max, outside the bitmap or not
+ * 8-aligned (IsObjectBitSet; no misuse report). */
 HSR_GC_API int hsr_gc_bitmap_test(const hsr_gc_bitmap_t *bm, uintptr_t addr);
 
-/* Calls fn(addr, arg) for every set bit, in increasing address order. */
+/* The walks take callbacks, which may write anything (a rescan marks
+ * through the bitmap it walks), and ACSL has no frame for that: their
+ * contracts are stated in words only, and Frama-C sees no ACSL for them.
+ * The caller guarantees HeapBitmapValid for each bitmap and fn not NULL. */
 typedef void (*hsr_gc_bitmap_fn)(uintptr_t addr, void *arg);
+
+/* Calls fn(addr, arg) for every set bit, in increasing address order,
+ * rereading max after each word: bits that fn sets ahead are visited too. */
 HSR_GC_API void hsr_gc_bitmap_walk(const hsr_gc_bitmap_t *bm, hsr_gc_bitmap_fn fn, void *arg);
 
-/* Number of set bits. */
+/*@ requires HeapBitmapValid(bm);
+    assigns \nothing;
+    ensures \result == BitmapCount(bm, bm->nwords);
+    ensures \result <= MaxIndex(bm) + 1;
+    ensures \result <= Granules(bm);
+ */
+/* Number of set bits: at most the granules up to max's, so at most the
+ * number of granules. */
 HSR_GC_API uint64_t hsr_gc_bitmap_count(const hsr_gc_bitmap_t *bm);
+
+typedef void (*hsr_gc_sweep_fn)(void **ptrs, size_t n, void *arg);
 
 /* Calls fn(ptrs, n, arg) with batches (n <= 256) of the addresses set in
  * live and clear in mark (the garbage), in address order. The two
- * bitmaps must cover the same range. */
-typedef void (*hsr_gc_sweep_fn)(void **ptrs, size_t n, void *arg);
+ * bitmaps must cover the same range (else misuse: the hook, no call). */
 HSR_GC_API void hsr_gc_bitmap_sweep_walk(const hsr_gc_bitmap_t *live,
                                          const hsr_gc_bitmap_t *mark, hsr_gc_sweep_fn fn,
                                          void *arg);
 
-/* 0 when the bitmap is consistent (bits past capacity clear, max within
- * range and above every set bit); -1 with a reason. */
+/*@ requires \valid_read(bm);
+    requires bm->bits == \null || \valid_read(bm->bits + (0 .. bm->nwords - 1));
+    requires \valid(msg + (0 .. len - 1));
+    assigns msg[0 .. len - 1];
+    ensures \result == 0 || \result == -1;
+    ensures HeapBitmapValid(bm) ==> \result == 0;
+    ensures \result == 0 ==> bm->bits != \null && bm->base % 8 == 0 &&
+                             bm->nwords == (Granules(bm) + 63) / 64 &&
+                             bm->base <= bm->max < bm->base + bm->capacity &&
+                             HeapBitmapClean(bm);
+ */
+/* The walker (C mirror of HeapBitmapValid, less the memory facts C cannot
+ * see): 0 when the geometry agrees with capacity, max lies in the range,
+ * and no bit is set above max's (so none past capacity); -1 with a reason
+ * in msg otherwise. The caller guarantees bm readable, and its words
+ * readable unless bits is NULL. */
 HSR_GC_API int hsr_gc_bitmap_check(const hsr_gc_bitmap_t *bm, char *msg, size_t len);
 
 /* ------------------------------------------------------------------ */
