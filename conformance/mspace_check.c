@@ -1117,12 +1117,22 @@ static int mspace_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct
     r->pos = cs->nops + 1;
     *sink->pos = r->pos;
     verify_tree(r, r->set.root, HST_NULL_ID, HSC_MSPACE_INTEGRITY_1, "at the end of the trace");
-    /* The mspaces stay for the subject's own walker (selfcheck) and close():
-     * only the guards of with-base ones are looked at, and the maps stay. */
-    for (uint32_t id = 0; id < r->idn; id++)
-        if (r->o[id].kind == OBJ_SPACE && r->o[id].map != NULL)
+    /* The mspaces the subject owns stay for its own walker (selfcheck) and
+     * close(). The with-base ones are destroyed here, judged as a destroy op
+     * (BASE-3/4, DESTROY-1), and their base memory unmapped: the checker's
+     * mapping must not outlive the run (a fuzzer runs many in one process).
+     * Into a subject already found broken, only the guards are looked at. */
+    for (uint32_t id = 0; id < r->idn; id++) {
+        if (r->o[id].kind != OBJ_SPACE || r->o[id].map == NULL)
+            continue;
+        if (sink->failed) {
             judge(r, HSC_MSPACE_BASE_3, guards_intact(&r->o[id]),
                   "mspace #%u wrote outside [base, base+%zu)", id, r->o[id].cap);
+            continue;
+        }
+        struct hst_op end = {.kind = MSO_DESTROY, .dst = id, .src = HST_NULL_ID};
+        op_destroy(r, &end);
+    }
     if (r->peak_live >= 4096)
         hst_figure(sink, HSC_MSPACE_FOOT_3, (double)r->peak_fp / (double)r->peak_live,
                    "peak footprint / peak live bytes");

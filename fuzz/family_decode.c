@@ -19,11 +19,7 @@ static const uint64_t boundary[16] = {
 };
 
 /* Ops the fuzzer never makes: they fork or start threads (slow, and not
- * deterministic per input), or belong to the hardening profile; and
- * mspace's create_with_base, whose base mapping the checker leaves mapped at
- * the end of a run (conformance/mspace_check.c, mspace_run: right for a case
- * in a child process that exits, a leak of up to 16 MiB per input in a
- * fuzzer's one process; reported to the engine's owner). */
+ * deterministic per input), or belong to the hardening profile. */
 static const struct {
     const char *family, *op;
 } skipped_ops[] = {
@@ -31,7 +27,6 @@ static const struct {
     {"region", "fork_write"},
     {"region", "fork_set_prot"},
     {"region", "unmap_foreign"},
-    {"mspace", "create_with_base"},
 };
 
 /* Bounds on numbers that cost memory or time: number `idx` (0: a, 1: b,
