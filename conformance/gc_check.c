@@ -104,6 +104,7 @@ struct gheap {
 
 struct run {
     struct hs_gc_ops ops; /* zero-extended copy */
+    uint32_t idn; /* hst_case_id_bound(): the heap ids the trace names are below it */
     hs_ctx_t *ctx;
     struct hst_sink *sink;
     struct hst_arena *arena;
@@ -794,6 +795,7 @@ static int gc_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct hst
     r->arena = arena;
     const struct hs_gc_ops *o = subj->gc_ops;
     hst_copy_table(&r->ops, sizeof r->ops, o);
+    r->idn = hst_case_id_bound(cs);
     r->hp = hst_arena_alloc(arena, sizeof(struct gheap) * NOBJ);
     r->ob = hst_arena_alloc(arena, sizeof(struct gobj) * NOBJ);
     r->list = hst_arena_alloc(arena, sizeof(uint32_t) * NOBJ);
@@ -880,7 +882,7 @@ static int gc_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct hst
     r->pos = cs->nops + 1;
     *sink->pos = r->pos;
     if (!sink->failed)
-        for (uint32_t id = 0; id < NOBJ; id++)
+        for (uint32_t id = 0; id < r->idn; id++)
             if (r->hp[id].live) {
                 if (!r->hp[id].bad)
                     do_collect(r, id);

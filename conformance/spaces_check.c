@@ -82,6 +82,7 @@ struct sheap {
 
 struct run {
     struct hs_spaces_ops ops;
+    uint32_t idn; /* hst_case_id_bound(): the heap ids the trace names are below it */
     hs_ctx_t *ctx;
     struct hst_sink *sink;
     struct hst_arena *arena;
@@ -493,6 +494,7 @@ static int spaces_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct
     r->arena = arena;
     const struct hs_spaces_ops *o = subj->spaces_ops;
     hst_copy_table(&r->ops, sizeof r->ops, o);
+    r->idn = hst_case_id_bound(cs);
     r->hp = hst_arena_alloc(arena, sizeof(struct sheap) * NOBJ);
     r->ob = hst_arena_alloc(arena, sizeof(struct sobj) * NOBJ);
     r->list = hst_arena_alloc(arena, sizeof(uint32_t) * NOBJ);
@@ -570,7 +572,7 @@ static int spaces_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct
     r->pos = cs->nops + 1;
     *sink->pos = r->pos;
     if (!sink->failed)
-        for (uint32_t id = 0; id < NOBJ; id++)
+        for (uint32_t id = 0; id < r->idn; id++)
             if (r->hp[id].live) {
                 if (!r->hp[id].bad)
                     verify_heap(r, id, HSC_SPACES_DISJOINT_1, HSC_SPACES_ROUTE_1, "at the end");
