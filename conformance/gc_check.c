@@ -253,18 +253,29 @@ static bool intact(struct run *r, uint32_t id, int c, const char *when)
     return true;
 }
 
-/* Every reachable object of heap gid intact (after compute_reach). */
-static bool all_intact(struct run *r, uint32_t gid, int c, const char *when)
+static bool is_end(const uint32_t *ends, uint32_t id)
+{
+    return ends != NULL && (id == ends[0] || id == ends[1]);
+}
+
+/* Every reachable object of heap gid intact (after compute_reach), but the
+ * ones in ends (NULL: none), which a collection judges under EDGE. */
+static bool intact_but(struct run *r, uint32_t gid, int c, const char *when, const uint32_t *ends)
 {
     for (uint32_t i = 0; i < r->nlist; i++) {
         uint32_t id = r->list[i];
         if (r->ob[id].state == S_ALIVE && r->ob[id].reach && r->ob[id].g == gid &&
-            !intact(r, id, c, when)) {
+            !is_end(ends, id) && !intact(r, id, c, when)) {
             r->hp[gid].bad = 1;
             return false;
         }
     }
     return true;
+}
+
+static bool all_intact(struct run *r, uint32_t gid, int c, const char *when)
+{
+    return intact_but(r, gid, c, when, NULL);
 }
 
 /* ------------------------------------------------------------ walk */
@@ -575,10 +586,69 @@ static void do_set(struct run *r, uint32_t id, uint32_t slot, uint32_t t)
     g->fresh = 0;
 }
 
+/* The ALIVE objects of heap gid at its lowest and highest address (NO_ID
+ * when it has none); after compute_reach. */
+static void heap_ends(struct run *r, uint32_t gid, uint32_t *lo, uint32_t *hi)
+{
+    *lo = *hi = NO_ID;
+    for (uint32_t i = 0; i < r->nlist; i++) {
+        uint32_t id = r->list[i];
+        const struct gobj *o = &r->ob[id];
+        if (o->state != S_ALIVE || o->g != gid)
+            continue;
+        if (*lo == NO_ID || (uintptr_t)o->p < (uintptr_t)r->ob[*lo].p)
+            *lo = id;
+        if (*hi == NO_ID || (uintptr_t)o->p > (uintptr_t)r->ob[*hi].p)
+            *hi = id;
+    }
+}
+
+/* EDGE-1/2: the two end objects of heap gid after a collection, judged
+ * after every other object, so that a bug at the ends alone (an off-by-one
+ * in a bitmap's index arithmetic) is told apart from one everywhere.
+ * reachable: the reachable ends (EDGE-1); else the unreachable ones, which
+ * leave the shadow (EDGE-2 on a precise collector with is_live). */
+static bool ends_ok(struct run *r, uint32_t gid, const uint32_t ends[2], bool reachable)
+{
+    static const char *const where[2] = {"lowest", "highest"};
+    struct gheap *g = &r->hp[gid];
+    for (int k = 0; k < 2; k++) {
+        uint32_t id = ends[k];
+        if (id == NO_ID || (k == 1 && id == ends[0]) || r->ob[id].state != S_ALIVE)
+            continue;
+        struct gobj *o = &r->ob[id];
+        if ((o->reach != 0) != reachable)
+            continue;
+        char when[96];
+        snprintf(when, sizeof when, "after a collection (the object at the %s address of heap #%u)",
+                 where[k], gid);
+        if (reachable) {
+            if (!intact(r, id, HSC_GC_EDGE_1, when)) {
+                g->bad = 1;
+                return false;
+            }
+            continue;
+        }
+        if (!r->precise) {
+            forget(r, id, S_MAYBE);
+            continue;
+        }
+        if (r->has_live && !judge(r, HSC_GC_EDGE_2, r->ops.is_live(r->ctx, g->h, o->p) == 0,
+                                  "unreachable object #%u is still live %s", id, when)) {
+            g->bad = 1;
+            return false;
+        }
+        forget(r, id, S_GONE);
+    }
+    return true;
+}
+
 static void do_collect(struct run *r, uint32_t gid)
 {
     struct gheap *g = &r->hp[gid];
     compute_reach(r, gid);
+    uint32_t ends[2];
+    heap_ends(r, gid, &ends[0], &ends[1]);
     /* garbage still live before the collection (what collect must free) */
     uint64_t want = 0;
     bool countable = r->precise && r->has_live;
@@ -595,9 +665,11 @@ static void do_collect(struct run *r, uint32_t gid)
         return;
     }
     g->fresh = 1;
-    if (!all_intact(r, gid, HSC_GC_KEEP_2, "after a collection"))
+    if (!intact_but(r, gid, HSC_GC_KEEP_2, "after a collection", ends) ||
+        !ends_ok(r, gid, ends, true))
         return;
     if (!r->precise) {
+        HST_SKIP_ONCE(r, HSC_GC_EDGE_2, "not HS_GC_CAP_PRECISE (a conservative collector)");
         HST_SKIP_ONCE(r, HSC_GC_FREE_1, "not HS_GC_CAP_PRECISE (a conservative collector)");
         HST_SKIP_ONCE(r, HSC_GC_FREE_2, "not HS_GC_CAP_PRECISE (a conservative collector)");
         HST_SKIP_ONCE(r, HSC_GC_CYCLE_1, "not HS_GC_CAP_PRECISE (a conservative collector)");
@@ -605,14 +677,16 @@ static void do_collect(struct run *r, uint32_t gid)
     } else if (!r->has_live && !r->has_walk) {
         HST_SKIP_ONCE(r, HSC_GC_FREE_1, "neither HS_GC_CAP_IS_LIVE nor WALK: freeing unseen");
     }
-    if (r->precise && !r->has_live)
+    if (r->precise && !r->has_live) {
         HST_SKIP_ONCE(r, HSC_GC_FREE_2, "no HS_GC_CAP_IS_LIVE");
+        HST_SKIP_ONCE(r, HSC_GC_EDGE_2, "no HS_GC_CAP_IS_LIVE");
+    }
     if (g->bad)
         return;
     for (uint32_t i = 0; i < r->nlist; i++) {
         uint32_t id = r->list[i];
         struct gobj *o = &r->ob[id];
-        if (o->state != S_ALIVE || o->g != gid || o->reach)
+        if (o->state != S_ALIVE || o->g != gid || o->reach || is_end(ends, id))
             continue;
         if (!r->precise) {
             forget(r, id, S_MAYBE);
@@ -633,6 +707,8 @@ static void do_collect(struct run *r, uint32_t gid)
         }
         forget(r, id, S_GONE);
     }
+    if (!ends_ok(r, gid, ends, false))
+        return;
     if (countable && !judge(r, HSC_GC_FREE_2, (uint64_t)n == want,
                             "collect() on heap #%u returned %lld, but %llu unreachable objects "
                             "were live before it",

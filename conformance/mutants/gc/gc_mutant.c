@@ -14,6 +14,9 @@
  *   MUT_ROOT      root_remove does nothing                      GC-ROOT-1
  *   MUT_ROOTSET   roots are a set: root_remove drops them all   GC-ROOT-2
  *   MUT_WALK      walk skips the first object                   GC-WALK-1
+ *   MUT_EDGE      after a collection, the object at the heap's  GC-EDGE-1
+ *                 highest address reads as not live (a lost
+ *                 last bit of the live bitmap)
  *   MUT_OOM       alloc fails once the heap holds max/8 bytes,  GC-OOM-1
  *                 without collecting
  *   MUT_SELFCHECK check always reports an inconsistency         GC-SELFCHECK-1
@@ -31,6 +34,7 @@
 struct hs_gc_s {
     hsr_gc_t *gc;
     uint64_t max;
+    int collected; /* MUT_EDGE: a collection ran */
     struct hs_gc_s *next, *prev;
 };
 
@@ -185,13 +189,31 @@ static int64_t m_collect(hs_ctx_t *c, hs_gc_t *g)
 #ifdef MUT_KEEP
     hsr_gc_walk(g->gc, flip, NULL);
 #endif
+    g->collected = 1;
     return n;
 #endif
 }
 
+#ifdef MUT_EDGE
+static void highest(void *obj, void *arg)
+{
+    void **hi = arg;
+    if ((uintptr_t)obj > (uintptr_t)*hi)
+        *hi = obj;
+}
+#endif
+
 static int m_is_live(hs_ctx_t *c, hs_gc_t *g, void *obj)
 {
     (void)c;
+#ifdef MUT_EDGE
+    if (g->collected) {
+        void *hi = NULL;
+        hsr_gc_walk(g->gc, highest, &hi);
+        if (obj == hi)
+            return 0;
+    }
+#endif
     return hsr_gc_is_live(g->gc, obj);
 }
 
