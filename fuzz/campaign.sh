@@ -9,6 +9,10 @@
 #   --subject      malloc: libc | ref | PATH to a subject .so (HEAPSPEC_FUZZ_SUBJECT);
 #                  the other families: ref (their reference subject) | PATH to a subject
 #                  .so exporting heapspec_subject()
+#   --preload LIB  malloc family, subject libc: the process's malloc is LIB (a
+#                  third-party allocator, e.g. jemalloc's .so), LD_PRELOADed into
+#                  the fuzzer only; the build is then without ASan (ASan will not
+#                  run under another malloc): -c opt --config=fuzzcov, *_nosan
 #   --corpus-dir   kept between campaigns (resumed from, merged into); default
 #                  $HOME/.cache/heapspec-fuzz/<family>-<subject>
 #   --expect-fail  clause ids the subject is known to fail (HEAPSPEC_FUZZ_EXPECT_FAIL)
@@ -23,7 +27,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-engine=libfuzzer family=malloc subject=libc seconds=60 jobs=1 corpus= expect=
+engine=libfuzzer family=malloc subject=libc seconds=60 jobs=1 corpus= expect= preload=
 while [ $# -gt 0 ]; do
     case $1 in
     --engine) engine=$2; shift 2 ;;
@@ -33,6 +37,7 @@ while [ $# -gt 0 ]; do
     --jobs) jobs=$2; shift 2 ;;
     --corpus-dir) corpus=$2; shift 2 ;;
     --expect-fail) expect=$2; shift 2 ;;
+    --preload) preload=$2; shift 2 ;;
     *) echo "campaign.sh: unknown argument $1 (see the header of fuzz/campaign.sh)" >&2; exit 2 ;;
     esac
 done
@@ -46,8 +51,16 @@ ring | buddy | mspace | region | gc | spaces)
 *) echo "campaign.sh: --family malloc|ring|buddy|mspace|region|gc|spaces" >&2; exit 2 ;;
 esac
 case $seconds$jobs in *[!0-9]*) echo "campaign.sh: --seconds and --jobs take numbers" >&2; exit 2 ;; esac
+if [ -n "$preload" ]; then
+    [ "$family" = malloc ] && [ "$subject" = libc ] ||
+        { echo "campaign.sh: --preload is for --family malloc --subject libc" >&2; exit 2; }
+    [ "$engine" = libfuzzer ] || { echo "campaign.sh: --preload: --engine libfuzzer" >&2; exit 2; }
+    [ -f "$preload" ] || { echo "campaign.sh: --preload $preload: no such file" >&2; exit 2; }
+    preload=$(realpath "$preload")
+fi
 
 tag=$(basename "$subject" .so)
+[ -z "$preload" ] || tag=libc-$(basename "$preload" .so)
 corpus=${corpus:-${HOME:-/tmp}/.cache/heapspec-fuzz/$family-$tag}
 work="$corpus.work"
 mkdir -p "$corpus" "$work/crashes" "$work/traces"
@@ -71,12 +84,17 @@ bazel_bin() { # bazel info, not the bazel-bin symlink: another build may own it
 }
 mkdir -p "$work/bin"
 bin="$work/bin/${family}_fuzzer" replay="$work/bin/${family}_fuzzer_replay"
+target=${family}_fuzzer config=fuzz
+[ -z "$preload" ] || target=${family}_fuzzer_nosan config=fuzzcov
 {
-    (cd "$ROOT" && timeout 1200 bazel build -c opt --config=fuzz //fuzz:${family}_fuzzer) &&
-        install -m 755 "$(bazel_bin -c opt --config=fuzz)/fuzz/${family}_fuzzer" "$bin" &&
+    (cd "$ROOT" && timeout 1200 bazel build -c opt --config=$config //fuzz:$target) &&
+        install -m 755 "$(bazel_bin -c opt --config=$config)/fuzz/$target" "$bin" &&
         (cd "$ROOT" && timeout 1200 bazel build //fuzz:${family}_fuzzer_replay) &&
         install -m 755 "$(bazel_bin)/fuzz/${family}_fuzzer_replay" "$replay"
 } >"$work/build.log" 2>&1 || { echo "campaign.sh: bazel build failed, see $work/build.log" >&2; exit 2; }
+# The libFuzzer binary runs under the --preload allocator, if any.
+pre=()
+[ -z "$preload" ] || pre=(env "LD_PRELOAD=$preload")
 [ -n "$(ls -A "$corpus")" ] || cp "$seeds"/* "$corpus/"
 start_inputs=$(ls "$corpus" | wc -l)
 echo "campaign: $engine on $family, subject $subject, ${seconds}s x $jobs cores; corpus $corpus ($start_inputs inputs)"
@@ -89,7 +107,7 @@ run_libfuzzer() {
     # which costs throughput); the run then stops at its first crash.
     local mode=(-fork="$jobs" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
     [ "$jobs" -gt 1 ] || mode=(-print_final_stats=1)
-    timeout -k 10 "$hard" "$bin" "${mode[@]}" \
+    timeout -k 10 "$hard" "${pre[@]}" "$bin" "${mode[@]}" \
         -max_total_time="$seconds" -dict="$dict" -max_len=16384 -timeout=10 -rss_limit_mb=4096 \
         -artifact_prefix="$work/crashes/" "$fresh" "$corpus" >"$log" 2>&1 &
     local pid=$!
@@ -114,7 +132,7 @@ run_libfuzzer() {
     # merge: keep the inputs that add coverage, into a fresh minimal corpus
     local merged="$work/merged"
     rm -rf "$merged" && mkdir -p "$merged"
-    if timeout -k 10 600 "$bin" -merge=1 -rss_limit_mb=4096 "$merged" "$corpus" "$fresh" >"$work/merge.log" 2>&1; then
+    if timeout -k 10 600 "${pre[@]}" "$bin" -merge=1 -rss_limit_mb=4096 "$merged" "$corpus" "$fresh" >"$work/merge.log" 2>&1; then
         rm -rf "$corpus.old" && mv "$corpus" "$corpus.old" && mv "$merged" "$corpus" && rm -rf "$corpus.old"
     fi
     echo "  corpus after merge: $(ls "$corpus" | wc -l) inputs"
@@ -174,7 +192,13 @@ declare -A seen=()
 unique=0
 for c in "$work"/crashes/*; do
     [ -f "$c" ] || continue
-    out=$(timeout -k 5 60 "$replay" "$c" 2>&1 || true)
+    # under --preload the ASan replay build cannot run: the libFuzzer binary
+    # replays the input once, under the same allocator, and prints the trace
+    if [ -n "$preload" ]; then
+        out=$(timeout -k 5 60 "${pre[@]}" "$bin" -runs=1 "$c" 2>&1 || true)
+    else
+        out=$(timeout -k 5 60 "$replay" "$c" 2>&1 || true)
+    fi
     sig=$(grep -a -oE '==heapspec== F [A-Z0-9-]+' <<<"$out" | awk '{print $3}' | sort -u | tr '\n' ' ')
     if [ -z "$sig" ]; then
         sig=$(grep -a -E '^ +#[0-9]+ 0x[0-9a-f]+ in ' <<<"$out" |
@@ -187,7 +211,13 @@ for c in "$work"/crashes/*; do
     unique=$((unique + 1))
     name="crash-$unique"
     cp "$c" "$work/traces/$name.input"
-    timeout -k 5 60 "$replay" --trace "fuzz-$tag-$unique" "$c" >"$work/traces/$name.trace" 2>/dev/null || true
+    if [ -n "$preload" ]; then
+        { echo "# subject libc with LD_PRELOAD $(basename "$preload"): $sig"
+          sed -n '/^case fuzz-crash$/,/^end$/p' <<<"$out" | sed "s/^case fuzz-crash$/case fuzz-$tag-$unique/"
+        } >"$work/traces/$name.trace"
+    else
+        timeout -k 5 60 "$replay" --trace "fuzz-$tag-$unique" "$c" >"$work/traces/$name.trace" 2>/dev/null || true
+    fi
     echo "  crash $unique: $sig-> $work/traces/$name.trace"
 done
 end_inputs=$(ls "$corpus" | wc -l)
