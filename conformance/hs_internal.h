@@ -276,10 +276,18 @@ void hst_iset_neighbours(const struct hst_iset *s, uintptr_t key, uint32_t *pred
  * streams) are built without the fuzzers' coverage instrumentation: a
  * compare per byte gives a fuzzer no signal about the subject, and traced
  * (-fsanitize=fuzzer-no-link) such loops were most of a harness's run time.
- * Their results still steer everything after them. */
-#define HST_NO_COVERAGE __attribute__((no_sanitize("coverage")))
+ * Their results still steer everything after them. (noinline: inlined into an
+ * instrumented caller, the body would be instrumented after all.) */
+#define HST_NO_COVERAGE __attribute__((no_sanitize("coverage"), noinline))
 
-/* Fill/verify patterns (pattern.c). */
+/* Fill/verify patterns (pattern.c). Pattern byte k of seed s is byte k % 8 of
+ * mix(s + k / 8): 8 bytes per mix, and a shifted copy shows. */
+uint8_t hst_pattern_byte(uint64_t seed, uint64_t k);
+/* dst[i] = pattern byte at + i, for i < n. */
+void hst_fill_at(void *dst, uint64_t at, size_t n, uint64_t seed);
+/* The first i < n where src[i] is not pattern byte at + i, or SIZE_MAX. */
+size_t hst_verify_at(const void *src, uint64_t at, size_t n, uint64_t seed);
+/* The block's own pattern over its offsets [from, to): byte k is pattern byte k. */
 void hst_fill(void *p, size_t from, size_t to, uint64_t seed);
 /* Returns the first offset in [from, to) that differs, or SIZE_MAX. */
 size_t hst_verify(const void *p, size_t from, size_t to, uint64_t seed);

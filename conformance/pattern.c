@@ -24,44 +24,55 @@ static inline uint64_t word_at(uint64_t seed, size_t i)
     return hst_mix(seed + i);
 }
 
-HST_NO_COVERAGE void hst_fill(void *p, size_t from, size_t to, uint64_t seed)
+uint8_t hst_pattern_byte(uint64_t seed, uint64_t k)
 {
-    unsigned char *b = p;
-    size_t k = from;
-    while (k < to && (k & 7u) != 0) {
-        b[k] = (unsigned char)(word_at(seed, k >> 3) >> ((k & 7u) * 8u));
-        k++;
-    }
-    for (; k + 8 <= to; k += 8) {
-        uint64_t w = word_at(seed, k >> 3);
-        memcpy(b + k, &w, 8);
-    }
-    for (; k < to; k++)
-        b[k] = (unsigned char)(word_at(seed, k >> 3) >> ((k & 7u) * 8u));
+    return (uint8_t)(word_at(seed, (size_t)(k >> 3)) >> ((k & 7u) * 8u));
 }
 
-HST_NO_COVERAGE size_t hst_verify(const void *p, size_t from, size_t to, uint64_t seed)
+HST_NO_COVERAGE void hst_fill_at(void *dst, uint64_t at, size_t n, uint64_t seed)
 {
-    const unsigned char *b = p;
-    size_t k = from;
-    while (k < to && (k & 7u) != 0) {
-        if (b[k] != (unsigned char)(word_at(seed, k >> 3) >> ((k & 7u) * 8u)))
-            return k;
-        k++;
+    unsigned char *b = dst;
+    size_t i = 0;
+    for (; i < n && ((at + i) & 7u) != 0; i++)
+        b[i] = hst_pattern_byte(seed, at + i);
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w = word_at(seed, (size_t)((at + i) >> 3));
+        memcpy(b + i, &w, 8);
     }
-    for (; k + 8 <= to; k += 8) {
+    for (; i < n; i++)
+        b[i] = hst_pattern_byte(seed, at + i);
+}
+
+HST_NO_COVERAGE size_t hst_verify_at(const void *src, uint64_t at, size_t n, uint64_t seed)
+{
+    const unsigned char *b = src;
+    size_t i = 0;
+    for (; i < n && ((at + i) & 7u) != 0; i++)
+        if (b[i] != hst_pattern_byte(seed, at + i))
+            return i;
+    for (; i + 8 <= n; i += 8) {
         uint64_t w;
-        memcpy(&w, b + k, 8);
-        if (w != word_at(seed, k >> 3)) {
-            for (size_t j = k; j < k + 8; j++)
-                if (b[j] != (unsigned char)(word_at(seed, j >> 3) >> ((j & 7u) * 8u)))
-                    return j;
-        }
+        memcpy(&w, b + i, 8);
+        if (w != word_at(seed, (size_t)((at + i) >> 3)))
+            break; /* the byte loop below names the first one */
     }
-    for (; k < to; k++)
-        if (b[k] != (unsigned char)(word_at(seed, k >> 3) >> ((k & 7u) * 8u)))
-            return k;
+    for (; i < n; i++)
+        if (b[i] != hst_pattern_byte(seed, at + i))
+            return i;
     return SIZE_MAX;
+}
+
+void hst_fill(void *p, size_t from, size_t to, uint64_t seed)
+{
+    if (from < to)
+        hst_fill_at((unsigned char *)p + from, from, to - from, seed);
+}
+
+size_t hst_verify(const void *p, size_t from, size_t to, uint64_t seed)
+{
+    size_t bad = from < to ? hst_verify_at((const unsigned char *)p + from, from, to - from, seed)
+                           : SIZE_MAX;
+    return bad == SIZE_MAX ? SIZE_MAX : from + bad;
 }
 
 HST_NO_COVERAGE size_t hst_first_not(const void *p, size_t n, unsigned char c)

@@ -105,27 +105,20 @@ struct run {
 /* The value of stream byte s of a ring seeded with seed. */
 static inline uint8_t stream_byte(uint64_t seed, uint64_t s)
 {
-    uint64_t x = s * 0x9e3779b97f4a7c15ull + seed;
-    x ^= x >> 31;
-    x *= 0xd6e8feb86659fd93ull;
-    x ^= x >> 29;
-    return (uint8_t)(x >> 56);
+    return hst_pattern_byte(seed, s);
 }
 
-HST_NO_COVERAGE static void stream_fill(uint8_t *p, uint64_t seed, uint64_t from, uint64_t n)
+/* p[i] = stream byte from + i, for i < n. */
+static void stream_fill(uint8_t *p, uint64_t seed, uint64_t from, uint64_t n)
 {
-    for (uint64_t i = 0; i < n; i++)
-        p[i] = stream_byte(seed, from + i);
+    hst_fill_at(p, from, (size_t)n, seed);
 }
 
 /* The first i < n where p[i] is not stream byte from + i, or n. */
-HST_NO_COVERAGE static uint64_t stream_mismatch(const uint8_t *p, uint64_t seed, uint64_t from,
-                                                uint64_t n)
+static uint64_t stream_mismatch(const uint8_t *p, uint64_t seed, uint64_t from, uint64_t n)
 {
-    uint64_t i = 0;
-    while (i < n && p[i] == stream_byte(seed, from + i))
-        i++;
-    return i;
+    size_t i = hst_verify_at(p, from, (size_t)n, seed);
+    return i == SIZE_MAX ? n : i;
 }
 
 static bool is_pow2(uint64_t a)
