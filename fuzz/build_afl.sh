@@ -2,8 +2,9 @@
 # fuzz/build_afl.sh — AFL++ builds of every harness: malloc and the families of
 # the generic harness (ring buddy mspace region gc spaces).
 #
-#   fuzz/build_afl.sh [OUT]       (OUT defaults to $HOME/.cache/heapspec-afl; keep it
-#                                  outside the repository)
+#   fuzz/build_afl.sh [OUT [T...]] (OUT defaults to $HOME/.cache/heapspec-afl; keep it
+#                                  outside the repository; T: only these harnesses,
+#                                  malloc or a family; default all)
 #
 # Makes, for T in malloc and every family, from the same sources as //fuzz:T_fuzzer:
 #   OUT/T_fuzzer          afl-clang-fast -fsanitize=fuzzer (AFL++'s persistent-mode
@@ -16,6 +17,9 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${1:-${HOME:-/tmp}/.cache/heapspec-afl}
+shift $(($# > 0 ? 1 : 0))
+want=" ${*:-all} "
+wanted() { [ "$want" = " all " ] || [[ "$want" == *" $1 "* ]]; }
 mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 case "$OUT/" in
@@ -46,15 +50,18 @@ build() { # CC OUTFILE SRCS_ARRAY_NAME DEFINE_OR_- LDFLAGS_ARRAY_NAME EXTRA_FLAG
 
 SAN=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g -O1)
 NO_LDFLAGS=()
-build afl-clang-fast "$OUT/malloc_fuzzer" HSF_MALLOC_SRCS - NO_LDFLAGS "${SAN[@]}" -fsanitize=fuzzer
-AFL_LLVM_CMPLOG=1 build afl-clang-fast "$OUT/malloc_fuzzer.cmplog" HSF_MALLOC_SRCS - NO_LDFLAGS \
-    "${SAN[@]}" -fsanitize=fuzzer
-MALLOC_REPLAY_SRCS=("${HSF_MALLOC_SRCS[@]}" fuzz/replay_main.c)
-build clang-14 "$OUT/malloc_fuzzer_replay" MALLOC_REPLAY_SRCS - NO_LDFLAGS "${SAN[@]}"
+if wanted malloc; then
+    build afl-clang-fast "$OUT/malloc_fuzzer" HSF_MALLOC_SRCS - NO_LDFLAGS "${SAN[@]}" -fsanitize=fuzzer
+    AFL_LLVM_CMPLOG=1 build afl-clang-fast "$OUT/malloc_fuzzer.cmplog" HSF_MALLOC_SRCS - NO_LDFLAGS \
+        "${SAN[@]}" -fsanitize=fuzzer
+    MALLOC_REPLAY_SRCS=("${HSF_MALLOC_SRCS[@]}" fuzz/replay_main.c)
+    build clang-14 "$OUT/malloc_fuzzer_replay" MALLOC_REPLAY_SRCS - NO_LDFLAGS "${SAN[@]}"
+fi
 
 FAMILY_SRCS=("${HSF_FAMILY_SRCS[@]}" fuzz/family_fuzzer.c)
 FAMILY_REPLAY_SRCS=("${FAMILY_SRCS[@]}" fuzz/replay_main.c)
 for fam in "${HSF_FAMILIES[@]}"; do
+    wanted "$fam" || continue
     def="-DHS_FUZZ_FAMILY=\"$fam\""
     build afl-clang-fast "$OUT/${fam}_fuzzer" FAMILY_SRCS "$def" HSF_FAMILY_LDFLAGS \
         "${SAN[@]}" -fsanitize=fuzzer

@@ -141,11 +141,14 @@ run_libfuzzer() {
 run_afl() {
     local out="$work/afl" bins="$work/afl-bin"
     command -v afl-fuzz >/dev/null || { echo "campaign.sh: afl-fuzz not found" >&2; return; }
-    timeout 1200 "$ROOT/fuzz/build_afl.sh" "$bins" >"$work/afl-build.log" 2>&1 ||
+    timeout 1200 "$ROOT/fuzz/build_afl.sh" "$bins" "$family" >"$work/afl-build.log" 2>&1 ||
         { echo "campaign.sh: AFL++ build failed, see $work/afl-build.log" >&2; return; }
     local in=("-i" "$corpus")
     [ -d "$out/main/queue" ] && in=("-i" "-") # resume
     export AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1
+    # afl-fuzz refuses ASan options without abort_on_error=1 (and symbolizing
+    # in every run costs it throughput)
+    local ASAN_OPTIONS=abort_on_error=1:symbolize=0:allocator_may_return_null=1:detect_leaks=0
     local pids=()
     timeout -k 10 "$hard" afl-fuzz -M main "${in[@]}" -o "$out" -V "$seconds" -x "$dict" \
         -c "$bins/${family}_fuzzer.cmplog" -- "$bins/${family}_fuzzer" >"$work/afl-main.log" 2>&1 &
@@ -172,8 +175,9 @@ run_afl() {
     local cmin="$work/cmin"
     rm -rf "$cmin"
     mkdir -p "$work/queues" && cp "$out"/*/queue/id:* "$work/queues/" 2>/dev/null || true
-    if AFL_PATH=/usr/lib/afl timeout -k 10 600 afl-cmin.bash -i "$work/queues" -o "$cmin" \
-        -- "$bins/${family}_fuzzer" >"$work/cmin.log" 2>&1; then
+    # the input as a file (@@): through stdin afl-showmap saw one trace for all
+    if timeout -k 10 600 afl-cmin.bash -i "$work/queues" -o "$cmin" \
+        -- "$bins/${family}_fuzzer" @@ >"$work/cmin.log" 2>&1; then
         cp "$cmin"/* "$corpus/" 2>/dev/null || true
     fi
     rm -rf "$work/queues"
