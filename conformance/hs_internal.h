@@ -273,7 +273,8 @@ void hst_iset_remove(struct hst_iset *s, uint32_t id);
 void hst_iset_neighbours(const struct hst_iset *s, uintptr_t key, uint32_t *pred, uint32_t *succ);
 
 /* The checkers' data loops (pattern fill and verify, zero checks, byte
- * streams) are built without the fuzzers' coverage instrumentation: a
+ * streams) and the shadow's ordered set (iset.c) are built without the
+ * fuzzers' coverage instrumentation: a
  * compare per byte gives a fuzzer no signal about the subject, and traced
  * (-fsanitize=fuzzer-no-link) such loops were most of a harness's run time.
  * Their results still steer everything after them. (noinline: inlined into an

@@ -5,7 +5,7 @@
  * address are O(log n) expected. */
 #include "hs_internal.h"
 
-static uint32_t merge(struct hst_inode *n, uint32_t l, uint32_t g)
+HST_NO_COVERAGE static uint32_t merge(struct hst_inode *n, uint32_t l, uint32_t g)
 {
     if (!l)
         return g;
@@ -20,7 +20,7 @@ static uint32_t merge(struct hst_inode *n, uint32_t l, uint32_t g)
 }
 
 /* Splits t into the keys < key (l) and >= key (g). */
-static void split(struct hst_inode *n, uint32_t t, uintptr_t key, uint32_t *l, uint32_t *g)
+HST_NO_COVERAGE static void split(struct hst_inode *n, uint32_t t, uintptr_t key, uint32_t *l, uint32_t *g)
 {
     if (!t) {
         *l = *g = 0;
@@ -59,7 +59,7 @@ void hst_iset_remove(struct hst_iset *s, uint32_t id)
         *link = merge(s->n, s->n[id].left, s->n[id].right);
 }
 
-void hst_iset_neighbours(const struct hst_iset *s, uintptr_t key, uint32_t *pred, uint32_t *succ)
+HST_NO_COVERAGE void hst_iset_neighbours(const struct hst_iset *s, uintptr_t key, uint32_t *pred, uint32_t *succ)
 {
     uint32_t t = s->root;
     *pred = *succ = 0;
