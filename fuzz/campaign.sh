@@ -65,8 +65,8 @@ corpus=${corpus:-${HOME:-/tmp}/.cache/heapspec-fuzz/$family-$tag}
 work="$corpus.work"
 mkdir -p "$corpus" "$work/crashes" "$work/traces"
 export HEAPSPEC_FUZZ_SUBJECT=$subject HEAPSPEC_FUZZ_EXPECT_FAIL=$expect
-# A reference subject runs its own check() walker after every mutating call.
-[ "$subject" != ref ] || export HEAPSPEC_FUZZ_CHECKED=${HEAPSPEC_FUZZ_CHECKED:-1}
+# A reference subject runs its own check() walker after every mutating call
+# (the harnesses' default for ref; HEAPSPEC_FUZZ_CHECKED=0 turns it off).
 export ASAN_OPTIONS=${ASAN_OPTIONS:-allocator_may_return_null=1:detect_leaks=0:symbolize=1}
 seeds="$ROOT/fuzz/${family}_fuzzer_seed_corpus"
 dict="$ROOT/fuzz/${family}_fuzzer.dict"

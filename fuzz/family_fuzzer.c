@@ -35,7 +35,10 @@
  *   HEAPSPEC_FUZZ_SUBJECT=PATH          a shared object exporting
  *                                       heapspec_subject() (a third-party
  *                                       implementation, or a mutant);
- *   HEAPSPEC_FUZZ_CHECKED=1             opens contexts with HS_OPEN_CHECKED.
+ *   HEAPSPEC_FUZZ_CHECKED=1|0           opens contexts with HS_OPEN_CHECKED
+ *                                       (the subject's walker after every
+ *                                       mutating call) or not; default: on
+ *                                       for ref, off for a library.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -144,7 +147,8 @@ static void init_once(void)
         die("the subject offers no family " HS_FUZZ_FAMILY);
     const char *ck = getenv("HEAPSPEC_FUZZ_CHECKED");
     const char *cr = getenv("HEAPSPEC_FUZZ_CHECK_RESET");
-    g.checked = ck != NULL && strcmp(ck, "1") == 0;
+    bool is_ref = s == NULL || s[0] == '\0' || strcmp(s, "ref") == 0;
+    g.checked = ck != NULL && ck[0] ? strcmp(ck, "1") == 0 : is_ref;
     g.check_reset = cr != NULL && strcmp(cr, "1") == 0;
     if (hst_arena_init(&g.ops, OPS_ARENA_SIZE) != 0 ||
         hst_arena_init(&g.engine, ENGINE_ARENA_SIZE) != 0)

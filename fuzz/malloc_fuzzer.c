@@ -13,8 +13,9 @@
  *                                LD_PRELOAD, any malloc replacement)
  *   HEAPSPEC_FUZZ_SUBJECT=ref    the reference mspace as malloc (ref/mspace)
  *   HEAPSPEC_FUZZ_SUBJECT=PATH   a shared object exporting heapspec_subject()
- *   HEAPSPEC_FUZZ_CHECKED=1      open contexts with HS_OPEN_CHECKED (the
- *                                subject's walker after every mutation)
+ *   HEAPSPEC_FUZZ_CHECKED=1|0    open contexts with HS_OPEN_CHECKED (the
+ *                                subject's walker after every mutation) or
+ *                                not; default: on for ref, off otherwise
  *   HEAPSPEC_FUZZ_EXPECT_FAIL=ID,...
  *                                clauses the subject is known to fail: an
  *                                input whose only violations are of these
@@ -100,7 +101,7 @@ static void init_once(void)
     const char *s = getenv("HEAPSPEC_FUZZ_SUBJECT");
     const char *ck = getenv("HEAPSPEC_FUZZ_CHECKED");
     g.name = s != NULL && s[0] ? s : "libc";
-    g.checked = ck != NULL && strcmp(ck, "1") == 0;
+    g.checked = ck != NULL && ck[0] ? strcmp(ck, "1") == 0 : strcmp(g.name, "ref") == 0;
     g.expect = getenv("HEAPSPEC_FUZZ_EXPECT_FAIL");
     if (g.expect == NULL)
         g.expect = "";
