@@ -48,7 +48,8 @@ HSF_FAMILY_SRCS=(
     ref/ring/ring.c ref/ring/ring_alloc.c ref/ring/ring_subject.c
     ref/buddy/buddy.c ref/buddy/buddy_alloc.c ref/buddy/buddy_subject.c
     ref/region/region.c ref/region/region_subject.c
-    ref/space/image.c ref/space/los.c ref/space/space.c ref/space/space_subject.c
+    ref/space/image.c ref/space/limits.c ref/space/los.c ref/space/space.c
+    ref/space/space_subject.c
     ref/gc/bitmap.c ref/gc/bitmap_alloc.c ref/gc/gc.c ref/gc/gc_check.c ref/gc/objset.c
     ref/gc/gc_subject.c
     "${HSF_COMMON_SRCS[@]}"

@@ -4,7 +4,7 @@
 #   proofs/prove.sh                 prove every component, print a summary, compare with
 #                                   proofs/baseline.json; exit 1 on any unproved goal or
 #                                   when a component's goal total drops below the baseline
-#   proofs/prove.sh ring            one component (ring, buddy, gc)
+#   proofs/prove.sh ring            one component (ring, buddy, gc, space)
 #   proofs/prove.sh --write-baseline   rewrite proofs/baseline.json from this run
 #
 # Output, per component and at the end:
@@ -44,7 +44,7 @@ comps=()
 for a in "$@"; do
     case "$a" in
     --write-baseline) write_baseline=1 ;;
-    ring | buddy | gc) comps+=("$a") ;;
+    ring | buddy | gc | space) comps+=("$a") ;;
     -h | --help)
         sed -n '2,12p' "$0"
         exit 0
@@ -55,16 +55,18 @@ for a in "$@"; do
         ;;
     esac
 done
-[ ${#comps[@]} -eq 0 ] && comps=(ring buddy gc)
+[ ${#comps[@]} -eq 0 ] && comps=(ring buddy gc space)
 
 # The sources of each component that carry proofs (create/destroy live in *_alloc.c,
 # outside WP's model of C: see the headers; so do the gc bitmap's init/fini, walks
-# and checker, in ref/gc/bitmap_alloc.c).
+# and checker, in ref/gc/bitmap_alloc.c, and all of the spaces heap but its limit
+# and routing arithmetic, ref/space/limits.c).
 sources_of() {
     case "$1" in
     ring) echo "ref/ring/ring.c" ;;
     buddy) echo "ref/buddy/buddy.c" ;;
     gc) echo "ref/gc/bitmap.c" ;;
+    space) echo "ref/space/limits.c" ;;
     esac
 }
 

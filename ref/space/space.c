@@ -12,6 +12,11 @@
  * frees it again (it merges back into the top, so the mspace is as before)
  * and fails.
  *
+ * The arithmetic of the limits and of routing (page rounding, the space an
+ * allocation goes to, the footprint and growth limits, the backup space
+ * following the main one) lives in limits.c, which WP proves; the entry
+ * points here wrap it in the heap check and the debug walker.
+ *
  * Algorithm of hsr_spaces_zygote_split, in steps:
  *   1. list the main space's live chunks (inspect_all, address order);
  *   2. copy each into the non-moving space (AllocWithGrowth), recording
@@ -92,10 +97,10 @@ static uint64_t page_size(void) {
     return (uint64_t)hsri_glue_page_size();
 }
 
-/* x rounded up to a page multiple; x <= 2^62 so this never overflows. */
+/* x rounded up to a page multiple (limits.c); every caller's x is at most
+ * 2^62, so the overflow answer (UINT64_MAX) never comes up. */
 static uint64_t page_up(uint64_t x) {
-    uint64_t pg = page_size();
-    return (x + pg - 1) / pg * pg;
+    return hsri_space_page_up(x, page_size());
 }
 
 /* ---- continuous spaces -------------------------------------------------- */
@@ -371,13 +376,6 @@ static int64_t cont_free(hsr_space_t *s, void *p) {
 
 /* ---- the heap ------------------------------------------------------------ */
 
-/* The backup main space keeps the main space's capacity and growth limit
- * (ART makes main_space_backup_ with the same geometry). */
-static void backup_follow(hsr_spaces_t *h) {
-    h->backup->capacity = h->main->capacity;
-    h->backup->growth_limit = h->main->growth_limit;
-}
-
 int hsr_spaces_create(const hsr_spaces_config_t *cfg_in, hsr_spaces_t **out) {
     hsr_spaces_config_t cfg;
     hsr_spaces_t *h;
@@ -429,7 +427,7 @@ int hsr_spaces_create(const hsr_spaces_config_t *cfg_in, hsr_spaces_t **out) {
         free(h);
         return err;
     }
-    backup_follow(h);
+    hsri_spaces_backup_follow(h);
     h->magic = HSRI_SPACES_MAGIC;
     after_mutation(h);
     *out = h;
@@ -456,15 +454,20 @@ void *hsr_spaces_alloc(hsr_spaces_t *h, uint64_t n, uint32_t flags, uint64_t *by
     void *p;
     uint64_t u = 0;
     uint64_t sz = 0;
+    uint32_t kind;
 
-    if (!heap_ok(h) || n > ((uint64_t)1 << 62)) {
+    if (!heap_ok(h)) {
         return NULL;
     }
-    if ((flags & HSR_SPACES_ALLOC_LARGE_OK) != 0 && n >= h->cfg.large_threshold) {
+    kind = hsri_spaces_route(n, flags, h->cfg.large_threshold);
+    if (kind == HSR_SPACE_NONE) {
+        return NULL; /* n > 2^62 */
+    }
+    if (kind == HSR_SPACE_LARGE_OBJECT) {
         p = hsri_los_alloc(h->los, n, &sz);
         u = sz;
     } else {
-        hsr_space_t *s = (flags & HSR_SPACES_ALLOC_NON_MOVABLE) != 0 ? h->non_moving : h->main;
+        hsr_space_t *s = kind == HSR_SPACE_NON_MOVING ? h->non_moving : h->main;
         p = hsri_cont_alloc(s, n, (flags & HSR_SPACES_ALLOC_GROW) != 0, &u);
         sz = u + HSR_SPACE_CHUNK_OVERHEAD;
     }
@@ -660,8 +663,7 @@ void hsr_spaces_clear_growth_limit(hsr_spaces_t *h) {
     if (!heap_ok(h)) {
         return;
     }
-    h->main->growth_limit = h->main->capacity;
-    backup_follow(h);
+    hsri_spaces_clear_growth_limit(h);
     after_mutation(h);
 }
 
@@ -671,24 +673,18 @@ void hsr_spaces_clamp_growth_limit(hsr_spaces_t *h) {
     }
     /* The mapping stays whole (the region unmaps it at destroy); only the
      * bound moves. growth_limit >= footprint always, so nothing is lost. */
-    h->main->capacity = h->main->growth_limit;
-    backup_follow(h);
+    hsri_spaces_clamp_growth_limit(h);
     after_mutation(h);
 }
 
 uint64_t hsr_spaces_set_footprint_limit(hsr_spaces_t *h, uint64_t bytes) {
-    hsr_space_t *m;
+    uint64_t limit;
     if (!heap_ok(h)) {
         return 0;
     }
-    m = h->main;
-    bytes = bytes > m->growth_limit ? m->growth_limit : page_up(bytes);
-    if (bytes > m->growth_limit) {
-        bytes = m->growth_limit;
-    }
-    m->footprint_limit = bytes < m->footprint ? m->footprint : bytes;
+    limit = hsri_space_set_footprint_limit(h->main, bytes, page_size());
     after_mutation(h);
-    return m->footprint_limit;
+    return limit;
 }
 
 static void fill_info(const hsr_space_t *s, hsr_space_info_t *o) {
@@ -929,7 +925,7 @@ int hsr_spaces_compact(hsr_spaces_t *h, hsr_spaces_forward_t **fwd, size_t *nfwd
     old->kind = HSR_SPACE_MAIN_BACKUP;
     h->main = b;
     h->backup = old;
-    backup_follow(h);
+    hsri_spaces_backup_follow(h);
     if (c.n == 0) {
         free(c.a);
         c.a = NULL;
