@@ -844,6 +844,8 @@ int hsr_spaces_zygote_split(hsr_spaces_t *h, hsr_spaces_forward_t **fwd, size_t 
     h->retired = old;
     h->main = fresh_main;
     h->split_done = 1;
+    /* the fresh main space's capacity is page-rounded: the backup follows it */
+    hsri_spaces_backup_follow(h);
     if (c.n == 0) {
         free(c.a);
         c.a = NULL;

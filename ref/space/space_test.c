@@ -143,6 +143,20 @@ static void test_growth(void) {
     }
     CHECK(hsr_spaces_footprint(h) <= 2 * MiB);
     hsr_spaces_destroy(h);
+
+    /* Clamp to a limit that is no page multiple, then split: the fresh main
+     * space rounds its capacity up to a page, and the backup must follow it
+     * (found by the WP work on ref/space/limits.c). */
+    c = config(64 * KiB, 100000, 1 * MiB);
+    CHECK(hsr_spaces_create(&c, &h) == 0);
+    hsr_spaces_clamp_growth_limit(h);
+    heap_ok(h);
+    hsr_spaces_forward_t *fwd = NULL;
+    size_t nfwd = 0;
+    CHECK(hsr_spaces_zygote_split(h, &fwd, &nfwd) == 0);
+    heap_ok(h);
+    hsr_spaces_forward_free(fwd);
+    hsr_spaces_destroy(h);
 }
 
 /* Routing by size and flags; space_of; huge requests. */
