@@ -15,6 +15,8 @@
  *   verify #h                every object's space and bytes against the shadow
  *   fill #h N FLAGS COUNT    alloc(N, FLAGS) until NULL (at most COUNT)
  *   churn #h SEED COUNT      COUNT seeded allocs (all flags) and frees
+ *   fork #h                  fork; the parent rewrites every object of #h,
+ *                            the child must still see the bytes of the fork
  *
  * The shadow, per heap: the configuration, the footprint limit
  *
@@ -31,6 +33,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "hs_internal.h"
 
@@ -45,6 +49,7 @@ enum spaces_op_kind {
     SO_FILL,
     SO_CHURN,
     SO_CREATE_T4K,
+    SO_FORK,
 };
 
 static const struct hst_opdesc spaces_grammar[] = {
@@ -58,6 +63,7 @@ static const struct hst_opdesc spaces_grammar[] = {
     {"verify", SO_VERIFY, 1, 0, false, NULL, 0},
     {"fill", SO_FILL, 1, 3, false, NULL, 0},
     {"churn", SO_CHURN, 1, 2, false, NULL, 0},
+    {"fork", SO_FORK, 1, 0, false, NULL, 0},
 };
 
 #define NOBJ (HST_MAX_ID + 1u)
@@ -424,6 +430,79 @@ static void do_split(struct run *r, uint32_t hid)
     verify_heap(r, hid, HSC_SPACES_ZYGOTE_4, HSC_SPACES_ZYGOTE_1, "after the zygote split");
 }
 
+/* In the fork child: every live object of hid still holds its pattern as of
+ * the fork (the shadow the child inherited). Returns the first bad id + 1,
+ * or 0. The child judges nothing itself: its answer goes through a pipe. */
+static uint32_t child_view(struct run *r, uint32_t hid)
+{
+    for (uint32_t i = 0; i < r->nlist; i++) {
+        const struct sobj *o = &r->ob[r->list[i]];
+        if (!o->live || o->h != hid || o->moved)
+            continue;
+        uint64_t m = o->usable < MAX_FILL ? o->usable : MAX_FILL;
+        if (hst_verify(o->p, 0, (size_t)m, o->seed) != SIZE_MAX)
+            return r->list[i] + 1;
+    }
+    return 0;
+}
+
+/* fork #h: the pages of a heap are copy-on-write across fork(), as the
+ * zygote's are for the apps forked from it: after the fork the parent
+ * rewrites every object of the heap (a new pattern), and the child, told
+ * only then to look, must see each object as it was at the fork. */
+static void do_fork(struct run *r, uint32_t hid)
+{
+    struct sheap *g = &r->hp[hid];
+    int go[2], res[2];
+    if (!verify_heap(r, hid, HSC_SPACES_DISJOINT_1, HSC_SPACES_ROUTE_1, "before the fork"))
+        return;
+    if (pipe(go) != 0)
+        return;
+    if (pipe(res) != 0) {
+        close(go[0]);
+        close(go[1]);
+        return;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        char c;
+        close(go[1]);
+        close(res[0]);
+        uint32_t bad = read(go[0], &c, 1) == 1 ? child_view(r, hid) : 0;
+        _exit(write(res[1], &bad, sizeof bad) == (ssize_t)sizeof bad ? 0 : 2);
+    }
+    close(go[0]);
+    close(res[1]);
+    if (pid > 0) {
+        for (uint32_t i = 0; i < r->nlist; i++) {
+            struct sobj *o = &r->ob[r->list[i]];
+            if (!o->live || o->h != hid || o->moved)
+                continue;
+            o->seed = hst_mix(++r->seq ^ ((uint64_t)r->list[i] << 24) ^ 0x666f726bull);
+            hst_fill(o->p, 0, (size_t)(o->usable < MAX_FILL ? o->usable : MAX_FILL), o->seed);
+        }
+    }
+    uint32_t bad = 0;
+    bool told = pid > 0 && write(go[1], "x", 1) == 1;
+    bool heard = told && read(res[0], &bad, sizeof bad) == (ssize_t)sizeof bad;
+    close(go[1]);
+    close(res[0]);
+    int st = 0;
+    while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    if (!judge(r, HSC_SPACES_FORK_1, heard && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+               "fork of heap #%u: %s", hid,
+               pid < 0 ? strerror(errno) : "the child did not answer"))
+        return;
+    const struct sobj *o = bad ? &r->ob[bad - 1] : NULL;
+    if (!judge(r, HSC_SPACES_FORK_1, bad == 0,
+               "after fork, the child sees the parent's later writes to object #%u (%llu bytes "
+               "in %s): its pages are shared, not copy-on-write",
+               bad ? bad - 1 : 0, (ull)(o ? o->n : 0), kind_name(o ? o->kind : 0)))
+        g->bad = 1;
+}
+
 static void do_clear(struct run *r, uint32_t hid)
 {
     struct sheap *g = &r->hp[hid];
@@ -544,6 +623,9 @@ static int spaces_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct
             break;
         case SO_SPLIT:
             do_split(r, hid);
+            break;
+        case SO_FORK:
+            do_fork(r, hid);
             break;
         case SO_VERIFY: {
             char local[16];

@@ -27,6 +27,7 @@ static const struct {
     {"region", "fork_write"},
     {"region", "fork_set_prot"},
     {"region", "unmap_foreign"},
+    {"spaces", "fork"},
 };
 
 /* Bounds on numbers that cost memory or time: number `idx` (0: a, 1: b,

@@ -12,6 +12,9 @@
  *   MUT_ZYGOTE     free of a zygote object answers 0 (claims freed)    SPACES-ZYGOTE-2
  *   MUT_MOVE       the split's copy of the first moved object has one  SPACES-ZYGOTE-4
  *                  byte flipped (seen through forward)
+ *   MUT_SHARED     the main and non-moving spaces are remapped          SPACES-FORK-1
+ *                  MAP_SHARED at create: a fork child sees the
+ *                  parent's later writes
  *   MUT_SELFCHECK  check always reports an inconsistency               SPACES-SELFCHECK-1
  *
  * Like ref/space/space_subject.c, the wrapper keeps the split's forwarding
@@ -22,6 +25,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef MUT_SHARED
+#include <sys/mman.h>
+#endif
 
 #include "heapspec/heapspec.h"
 #include "heapspec/space.h"
@@ -70,6 +76,22 @@ static void m_close(hs_ctx_t *c)
     free(c);
 }
 
+#ifdef MUT_SHARED
+/* Replaces the mapping under [begin, begin+cap) by a shared anonymous one
+ * holding the same first `keep` bytes. */
+static void make_shared(char *begin, uint64_t cap, uint64_t keep)
+{
+    void *save = malloc(keep ? keep : 1);
+    if (save == NULL)
+        return;
+    memcpy(save, begin, keep);
+    if (mmap(begin, cap, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED, -1, 0) ==
+        begin)
+        memcpy(begin, save, keep);
+    free(save);
+}
+#endif
+
 static int m_create(hs_ctx_t *c, const struct hs_spaces_config *cfg, hs_spaces_t **out)
 {
     hsr_spaces_config_t rc;
@@ -92,6 +114,14 @@ static int m_create(hs_ctx_t *c, const struct hs_spaces_config *cfg, hs_spaces_t
         free(h);
         return err;
     }
+#ifdef MUT_SHARED
+    hsr_space_info_t info[5];
+    size_t n = hsr_spaces_list(h->heap, info, 5);
+    for (size_t i = 0; i < n; i++)
+        if (info[i].continuous && info[i].begin != NULL &&
+            (info[i].kind == HSR_SPACE_MAIN || info[i].kind == HSR_SPACE_NON_MOVING))
+            make_shared(info[i].begin, info[i].capacity, info[i].footprint);
+#endif
     h->next = c->head;
     if (c->head != NULL)
         c->head->prev = h;
