@@ -129,6 +129,11 @@ run_libfuzzer() {
     rate=$((rate + ${n:-0} / (seconds > 0 ? seconds : 1)))
     echo "  libfuzzer: $last"
     echo "  edges: $(grep -a -oE 'cov: [0-9]+' <<<"$last" || echo '?')"
+    # the figure after 10 minutes: the first status line at 600 s or later
+    # (fork mode prints "time: Ns"; in-process runs print no time: skipped)
+    local at10
+    at10=$(grep -a -E "$status_re" "$log" | awk '{ for (i = 1; i < NF; i++) if ($i == "time:") { t = $(i + 1); sub(/s$/, "", t); if (t + 0 >= 600) { print; exit } } }')
+    [ -z "$at10" ] || echo "  after 10 minutes: $(grep -a -oE 'cov: [0-9]+ ft: [0-9]+' <<<"$at10")"
     # merge: keep the inputs that add coverage, into a fresh minimal corpus
     local merged="$work/merged"
     rm -rf "$merged" && mkdir -p "$merged"
