@@ -30,8 +30,8 @@ static int usage(const char *msg)
             "       heapspec replay --subject NAME TRACE-FILE...   (check over the given traces)\n"
             "       heapspec coverage [--corpus PATH]   (every R clause has a case)\n"
             "       heapspec record -o FILE -- PROGRAM [ARGS...]   (its malloc traffic as a trace)\n"
-            "       heapspec fuzz --engine libfuzzer|afl|both --family malloc --subject S\n"
-            "                     --seconds N --jobs J   (fuzz/campaign.sh)\n"
+            "       heapspec fuzz --engine libfuzzer|afl|both --family F --subject S\n"
+            "                     --seconds N --jobs J [--preload LIB]   (fuzz/campaign.sh)\n"
             "       heapspec prove [COMPONENT...]   (proofs/prove.sh: Frama-C WP, goals proved)\n"
             "       heapspec version\n");
     return 2;
