@@ -297,13 +297,7 @@ static void fill_page(void *p, size_t page, uint64_t s)
 
 static size_t verify_page(const void *p, size_t page, uint64_t s)
 {
-    if (s != 0)
-        return hst_verify(p, 0, page, s);
-    const unsigned char *b = p;
-    for (size_t i = 0; i < page; i++)
-        if (b[i] != 0)
-            return i;
-    return SIZE_MAX;
+    return s != 0 ? hst_verify(p, 0, page, s) : hst_first_not(p, page, 0);
 }
 
 /* Pages of m that the shadow tracks (within the region's shadow). */
