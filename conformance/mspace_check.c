@@ -268,15 +268,9 @@ static bool guards_intact(const struct obj *s)
 {
     if (s->map == NULL)
         return true;
-    const unsigned char *lo = s->map, *hi = s->map + GUARD + s->cap;
     size_t tail = s->maplen - GUARD - s->cap;
-    for (size_t k = 0; k < GUARD; k++)
-        if (lo[k] != CANARY)
-            return false;
-    for (size_t k = 0; k < tail; k++)
-        if (hi[k] != CANARY)
-            return false;
-    return true;
+    return hst_first_not(s->map, GUARD, CANARY) == SIZE_MAX &&
+           hst_first_not(s->map + GUARD + s->cap, tail, CANARY) == SIZE_MAX;
 }
 
 /* After an operation on s: footprint figures, limit, guards. */
