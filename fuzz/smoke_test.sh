@@ -24,6 +24,7 @@ cov=$(grep -a -E '^#[0-9]+' "$tmp/log" | tail -1 | grep -oE 'cov: [0-9]+' || tru
 if [ "$rc" -ne 0 ]; then
     echo "FAIL: $(basename "$fuzzer") exited $rc"
     grep -a -E '==heapspec==|ERROR|runtime error|SUMMARY' "$tmp/log" | head -60
+    sed -n '/^case fuzz-crash$/,/^end$/p' "$tmp/log" | head -60 # the decoded trace
     exit 1
 fi
 if [ -z "$execs" ] || [ "$execs" -eq 0 ]; then
