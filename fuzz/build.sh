@@ -7,7 +7,7 @@
 # every family of the generic harness (ring buddy mspace region gc spaces):
 #   T_fuzzer, T_fuzzer_seed_corpus.zip, T_fuzzer.dict, T_fuzzer.options
 # (the malloc harness's subject is chosen by environment: see malloc_fuzzer.c;
-# the others fuzz the reference subject of their family).
+# the others fuzz their reference subject, or HEAPSPEC_FUZZ_SUBJECT=PATH).
 # Locally:  CC=clang-14 CFLAGS="-fsanitize=address,fuzzer-no-link -g -O1" \
 #           LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=/tmp/out fuzz/build.sh
 set -euo pipefail
