@@ -916,7 +916,7 @@ static int gc_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct hst
             do_set(r, op->dst, op->a > UINT32_MAX ? UINT32_MAX : (uint32_t)op->a, op->src);
             break;
         case GO_GET: {
-            struct gobj *ob = obj(r, op->dst);
+            struct gobj *ob = present(r, op->dst); /* an alloc may have collected it */
             if (ob != NULL && op->a < ob->nslots) {
                 uint32_t t = ob->slot[op->a];
                 void *got = r->ops.get_ref(ctx, r->hp[ob->g].h, ob->p, (uint32_t)op->a);
