@@ -208,11 +208,17 @@ for c in "$work"/crashes/*; do
     else
         out=$(timeout -k 5 60 "$replay" "$c" 2>&1 || true)
     fi
-    sig=$(grep -a -oE '==heapspec== F [A-Z0-9-]+' <<<"$out" | awk '{print $3}' | sort -u | tr '\n' ' ')
+    # the signature: the clauses violated; else the top frames of a sanitizer's
+    # stack; else the first line that says "error" (a misuse hook's abort),
+    # addresses masked. (|| true: no match is an answer, not a failure.)
+    sig=$(grep -a -oE '==heapspec== F [A-Z0-9-]+' <<<"$out" | awk '{print $3}' | sort -u | tr '\n' ' ' || true)
     if [ -z "$sig" ]; then
         sig=$(grep -a -E '^ +#[0-9]+ 0x[0-9a-f]+ in ' <<<"$out" |
             grep -v -E ' in (__asan|__ubsan|__sanitizer|abort|raise|__GI_|__libc|__interceptor|fuzzer::|LLVMFuzzerTestOneInput|run_file|main)' |
-            head -3 | awk '{print $4}' | tr '\n' ' ')
+            head -3 | awk '{print $4}' | tr '\n' ' ' || true)
+    fi
+    if [ -z "$sig" ]; then
+        sig=$(grep -a -i -m1 'error' <<<"$out" | sed -E 's/0x[0-9a-f]+/ADDR/g' | cut -c1-120 || true)
     fi
     [ -n "$sig" ] || sig="no-report"
     [ -z "${seen[$sig]+x}" ] || continue
