@@ -15,6 +15,7 @@
  *     structure consistent rather than trusting it.
  */
 #include "heapspec/buddy.h"
+#include "ref/glue/attrs.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -380,7 +381,9 @@ int64_t hsr_buddy_block_size(const hsr_buddy_t *b, uint64_t offset)
     return (int64_t)((uint64_t)h * b->unit);
 }
 
-uint64_t hsr_buddy_free_bytes(const hsr_buddy_t *b)
+/* A walk of the free lists (HSRI_WALKER: a checker calls it after every
+ * operation, and its loop's comparisons only count). */
+HSRI_WALKER uint64_t hsr_buddy_free_bytes(const hsr_buddy_t *b)
 {
     uint64_t total = 0; /* in minimum blocks; never above nblocks */
     /*@
@@ -475,7 +478,7 @@ int hsr_buddy_node_state(const hsr_buddy_t *b, uint32_t level, uint32_t pos)
     return any_free ? HSR_BUDDY_NODE_SPLIT : HSR_BUDDY_NODE_FULL;
 }
 
-int hsr_buddy_check(const hsr_buddy_t *b)
+HSRI_WALKER int hsr_buddy_check(const hsr_buddy_t *b)
 {
     uint32_t cnt[HSR_BUDDY_MAX_DEPTH + 1];
 

@@ -16,6 +16,7 @@
 #include "heapspec/gc.h"
 #include "heapspec/space.h"
 #include "ref/gc/gc_impl.h"
+#include "ref/glue/attrs.h"
 
 /* bitmap.c's way to the spaces' usage-error hook (see gc_impl.h). */
 int hsri_gc_report_misuse(const char *msg, const void *where) {
@@ -92,7 +93,7 @@ void hsr_gc_bitmap_sweep_walk(const hsr_gc_bitmap_t *live, const hsr_gc_bitmap_t
     }
 }
 
-int hsr_gc_bitmap_check(const hsr_gc_bitmap_t *bm, char *msg, size_t len) {
+HSRI_WALKER int hsr_gc_bitmap_check(const hsr_gc_bitmap_t *bm, char *msg, size_t len) {
     uint64_t granules = (bm->capacity + HSR_GC_GRANULE - 1) / HSR_GC_GRANULE;
     if (bm->bits == NULL || bm->nwords != (granules + 63) / 64 || bm->base % 8 != 0) {
         snprintf(msg, len, "bitmap %p: geometry", (const void *)bm);

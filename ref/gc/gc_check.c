@@ -15,6 +15,7 @@
 #include "heapspec/gc.h"
 #include "heapspec/space.h"
 #include "ref/gc/gc_impl.h"
+#include "ref/glue/attrs.h"
 
 struct walk_ctx {
     const hsr_gc_t *g;
@@ -161,7 +162,7 @@ static int check_reachable(const hsr_gc_t *g, char *why, size_t len) {
     return rc;
 }
 
-int hsr_gc_check(const hsr_gc_t *g, uint32_t flags, char *msg, size_t len) {
+HSRI_WALKER int hsr_gc_check(const hsr_gc_t *g, uint32_t flags, char *msg, size_t len) {
     char buf[160];
     if (msg == NULL) {
         len = 0;

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ref/glue/attrs.h"
 #include "ref/glue/glue.h"
 #include "ref/region/region_impl.h"
 
@@ -558,7 +559,7 @@ static bool fail(char *why, size_t why_len, const char *msg) {
     return false;
 }
 
-bool hsr_region_check(const hsr_region_t *r, char *why, size_t why_len) {
+HSRI_WALKER bool hsr_region_check(const hsr_region_t *r, char *why, size_t why_len) {
     if (r == NULL)
         return fail(why, why_len, "REGION-VALID: NULL handle");
     if (r->magic != HSRI_REGION_MAGIC)

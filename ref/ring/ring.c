@@ -22,6 +22,7 @@
  *     Each compiles to a single add or sub.
  */
 #include "heapspec/ring.h"
+#include "ref/glue/attrs.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -273,7 +274,7 @@ uint64_t hsr_ring_overruns(const hsr_ring_t *r)
     return r->overruns;
 }
 
-int hsr_ring_check(const hsr_ring_t *r)
+HSRI_WALKER int hsr_ring_check(const hsr_ring_t *r)
 {
     if (r == NULL || r->buf == NULL)
         return 0;

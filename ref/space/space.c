@@ -42,6 +42,7 @@
 #include <string.h>
 
 #include "heapspec/space.h"
+#include "ref/glue/attrs.h"
 #include "ref/glue/glue.h"
 #include "ref/space/space_impl.h"
 
@@ -985,7 +986,7 @@ static int backup_check(const hsr_spaces_t *h, char *msg, size_t len) {
     return 0;
 }
 
-int hsr_spaces_check(const hsr_spaces_t *h, char *msg, size_t len) {
+HSRI_WALKER int hsr_spaces_check(const hsr_spaces_t *h, char *msg, size_t len) {
     char buf[200];
     const hsr_space_t *cont[3];
     size_t nc = 0;
