@@ -1,0 +1,131 @@
+/*
+ * check_test.c — the walker (hsr_mspace_check) catches each kind of damage
+ * to the bins it exists for: I8 (binmap and bins disagree, either way, and a
+ * bit past the last bin) and I5 (a free chunk missing from its bin, a chunk
+ * in the wrong bin). Each case damages a fresh heap through internal.h,
+ * asserts the walker's message, repairs it and asserts the heap passes again.
+ */
+#include <string.h>
+
+#include "ref/mspace/internal.h"
+#include "ref/mspace/test_util.h"
+
+/* A heap with free chunks in the bins: 8 blocks, every other one freed. */
+static hsr_mspace_t *fragmented(void) {
+    hsr_mspace_t *ms = hsr_mspace_create(0, 0);
+    void *p[8];
+    CHECK(ms != NULL);
+    for (int i = 0; i < 8; i++) {
+        p[i] = hsr_mspace_malloc(ms, 100 + 200 * (size_t)i);
+        CHECK(p[i] != NULL);
+    }
+    for (int i = 0; i < 8; i += 2) {
+        hsr_mspace_free(ms, p[i]);
+    }
+    CHECK_HEAP(ms);
+    CHECK(ms->nfree == 4);
+    return ms;
+}
+
+/* The walker fails, and its message contains `want`. */
+static void expect_broken(hsr_mspace_t *ms, const char *want, int line) {
+    char msg[256];
+    if (hsr_mspace_check(ms, msg, sizeof msg) == 0) {
+        fprintf(stderr, "check_test.c:%d: walker passed a damaged heap (want \"%s\")\n", line,
+                want);
+        exit(1);
+    }
+    if (strstr(msg, want) == NULL) {
+        fprintf(stderr, "check_test.c:%d: walker said \"%s\", want \"%s\"\n", line, msg, want);
+        exit(1);
+    }
+}
+
+/* The first non-empty bin. */
+static size_t first_bin(const hsr_mspace_t *ms) {
+    for (size_t i = 0; i < HSRI_NBINS; i++) {
+        if (ms->bins[i] != NULL) {
+            return i;
+        }
+    }
+    fprintf(stderr, "check_test.c: no free chunk in any bin\n");
+    exit(1);
+}
+
+static void test_binmap_bit_of_empty_bin(void) {
+    hsr_mspace_t *ms = fragmented();
+    size_t i = 0;
+    while (ms->bins[i] != NULL) {
+        i++;
+    }
+    ms->binmap[i / 64] |= (uint64_t)1 << (i % 64);
+    expect_broken(ms, "binmap bit 1 but the bin is empty", __LINE__);
+    ms->binmap[i / 64] &= ~((uint64_t)1 << (i % 64));
+    CHECK_HEAP(ms);
+    hsr_mspace_destroy(ms);
+}
+
+static void test_binmap_bit_missing(void) {
+    hsr_mspace_t *ms = fragmented();
+    size_t i = first_bin(ms);
+    ms->binmap[i / 64] &= ~((uint64_t)1 << (i % 64));
+    expect_broken(ms, "binmap bit 0 but the bin is not empty", __LINE__);
+    ms->binmap[i / 64] |= (uint64_t)1 << (i % 64);
+    CHECK_HEAP(ms);
+    hsr_mspace_destroy(ms);
+}
+
+static void test_binmap_bit_past_last_bin(void) {
+    hsr_mspace_t *ms = fragmented();
+    size_t w = HSRI_BINMAP_WORDS - 1;
+    CHECK(HSRI_NBINS % 64 != 0); /* the last word has bits past the last bin */
+    ms->binmap[w] |= (uint64_t)1 << 63;
+    expect_broken(ms, "set beyond the last bin", __LINE__);
+    ms->binmap[w] &= ~((uint64_t)1 << 63);
+    CHECK_HEAP(ms);
+    hsr_mspace_destroy(ms);
+}
+
+static void test_free_chunk_unlisted(void) {
+    hsr_mspace_t *ms = fragmented();
+    size_t i = first_bin(ms);
+    hsri_chunk_t *head = ms->bins[i];
+    hsri_links_t l = hsri_get_links(head);
+    CHECK(l.fd == NULL); /* one chunk per bin: the sizes differ */
+    ms->bins[i] = NULL;
+    ms->binmap[i / 64] &= ~((uint64_t)1 << (i % 64));
+    expect_broken(ms, "free chunks: walk 4", __LINE__);
+    ms->bins[i] = head;
+    ms->binmap[i / 64] |= (uint64_t)1 << (i % 64);
+    CHECK_HEAP(ms);
+    hsr_mspace_destroy(ms);
+}
+
+static void test_chunk_in_wrong_bin(void) {
+    hsr_mspace_t *ms = fragmented();
+    size_t i = first_bin(ms);
+    size_t j = i + 1;
+    hsri_chunk_t *head = ms->bins[i];
+    CHECK(ms->bins[j] == NULL);
+    ms->bins[j] = head;
+    ms->bins[i] = NULL;
+    ms->binmap[i / 64] ^= (uint64_t)1 << (i % 64);
+    ms->binmap[j / 64] ^= (uint64_t)1 << (j % 64);
+    expect_broken(ms, "belongs to bin", __LINE__);
+    ms->bins[i] = head;
+    ms->bins[j] = NULL;
+    ms->binmap[i / 64] ^= (uint64_t)1 << (i % 64);
+    ms->binmap[j / 64] ^= (uint64_t)1 << (j % 64);
+    CHECK_HEAP(ms);
+    hsr_mspace_destroy(ms);
+}
+
+int main(void) {
+    test_binmap_bit_of_empty_bin();
+    test_binmap_bit_missing();
+    test_binmap_bit_past_last_bin();
+    test_free_chunk_unlisted();
+    test_chunk_in_wrong_bin();
+    printf("check_test: 5 kinds of bin damage caught\n");
+    return 0;
+}
