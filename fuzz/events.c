@@ -1,8 +1,10 @@
 /* events.c — see events.h. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "conformance/hs_internal.h"
@@ -59,4 +61,75 @@ void hsf_failed_clauses(const char *events, char *out, size_t cap)
         }
         l += n + (l[n] == '\n');
     }
+}
+
+void hsf_print_failures(FILE *out, const char *prefix, const char *events)
+{
+    for (const char *l = events; *l;) {
+        size_t n = strcspn(l, "\n");
+        if (l[0] == 'F' || l[0] == 'E')
+            fprintf(out, "%s%.*s\n", prefix, (int)n, l);
+        l += n + (l[n] == '\n');
+    }
+}
+
+int hsf_finish_run(const struct hs_subject *subj, hs_ctx_t *ctx, int rc, bool bad, int sink_fd,
+                   char *events, size_t ecap, char *walker, size_t wcap, const char *engine_error)
+{
+    if (!bad && subj->check != NULL && subj->check(ctx, walker, wcap) != 0) {
+        if (walker[0] == '\0')
+            snprintf(walker, wcap, "check() failed without a message");
+        bad = true;
+    }
+    if (bad)
+        hsf_events_read(sink_fd, events, ecap);
+    if (rc != 0 && events[0] == '\0')
+        snprintf(events, ecap, "%s", engine_error);
+    if (!bad)
+        subj->close(ctx);
+    return bad ? -1 : 0;
+}
+
+void hsf_report_violation(const char *subject, const char *family, const char *events,
+                          const char *walker, char *clauses, size_t cap)
+{
+    hsf_failed_clauses(events, clauses, cap);
+    fprintf(stderr, "==heapspec== subject %s: the %s checker found a violation\n", subject,
+            family);
+    hsf_print_failures(stderr, "==heapspec== ", events);
+    if (walker[0])
+        fprintf(stderr, "==heapspec== F check-walker 0 %s\n", walker);
+    fprintf(stderr, "==heapspec== decoded trace:\n");
+}
+
+void hsf_print_verdict(FILE *out, const char *subject, int sink_fd, hsf_run_fn run, void *arg,
+                       char *events, size_t ecap, char *clauses, size_t cap)
+{
+    char walker[512];
+    int status = 0;
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        walker[0] = '\0';
+        int rc = run(arg, walker, sizeof walker);
+        /* the events are in the shared memfd; leave them for the parent */
+        if (rc != 0 && walker[0])
+            dprintf(sink_fd, "F check-walker 0 %s\n", walker);
+        _exit(rc != 0 ? 1 : 0);
+    }
+    if (pid > 0)
+        waitpid(pid, &status, 0);
+    events[0] = '\0';
+    hsf_events_read(sink_fd, events, ecap);
+    hsf_events_clear(sink_fd);
+    hsf_failed_clauses(events, clauses, cap);
+    fprintf(out, "# subject %s: ", subject);
+    if (pid < 0)
+        fprintf(out, "not run (fork failed)\n");
+    else if (WIFSIGNALED(status))
+        fprintf(out, "the run died of signal %d (%s)\n", WTERMSIG(status),
+                strsignal(WTERMSIG(status)));
+    else
+        fprintf(out, "%s\n", WEXITSTATUS(status) ? "the checker reported a violation" : "passes");
+    hsf_print_failures(out, "#   ", events);
 }

@@ -7,9 +7,12 @@
 #ifndef HEAPSPEC_FUZZ_EVENTS_H
 #define HEAPSPEC_FUZZ_EVENTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct hs_subject;
+struct hs_ctx_s;
 
 /* The subject table exported by the shared object at path (dlopen, then
  * heapspec_subject(), checked for size, name and ABI version). Exits with a
@@ -22,5 +25,32 @@ size_t hsf_events_read(int fd, char *buf, size_t cap);
 void hsf_events_clear(int fd);
 /* The clause ids of the F lines of events, space separated, into out. */
 void hsf_failed_clauses(const char *events, char *out, size_t cap);
+/* Prints the F and E lines of events on out, each after prefix. */
+void hsf_print_failures(FILE *out, const char *prefix, const char *events);
+
+/* The end of one input's run, after the family's engine returned rc and the
+ * harness judged the events so far (bad). When nothing failed, the subject's
+ * check() walker runs (its message into walker[]). When anything failed, the
+ * events are read into events[] (engine_error there when the engine failed
+ * without a line). A passing context is closed; a broken subject stays open
+ * (closing into it adds nothing). Returns 0 when the input passed, else -1. */
+int hsf_finish_run(const struct hs_subject *subj, struct hs_ctx_s *ctx, int rc, bool bad,
+                   int sink_fd, char *events, size_t ecap, char *walker, size_t wcap,
+                   const char *engine_error);
+
+/* A violation found by the fuzzer, on stderr: the subject, the F and E
+ * lines, a failed walker; then "decoded trace:" for the caller's trace. The
+ * failed clause ids go into clauses[]. */
+void hsf_report_violation(const char *subject, const char *family, const char *events,
+                          const char *walker, char *clauses, size_t cap);
+
+/* Runs one input for a printed trace (`--trace`): run(arg, walker, wcap) in
+ * a forked child, whose events reach the shared sink_fd (a failed walker as
+ * an F check-walker line); then prints on out a comment line with subject's
+ * verdict (passes, a violation, or the signal the run died of) and the F
+ * and E lines. The failed clause ids go into clauses[], to name the case. */
+typedef int (*hsf_run_fn)(void *arg, char *walker, size_t wcap);
+void hsf_print_verdict(FILE *out, const char *subject, int sink_fd, hsf_run_fn run, void *arg,
+                       char *events, size_t ecap, char *clauses, size_t cap);
 
 #endif

@@ -29,12 +29,10 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fuzz/malloc_decode.h"
@@ -205,37 +203,25 @@ static int run_input(const struct hsf_malloc_input *in, char *events, size_t eca
         hsf_events_read(g.sink_fd, events, ecap);
         bad = bad || unexpected_failure(events);
     }
-    if (!bad && g.subj->check != NULL && g.subj->check(ctx, walker, wcap) != 0) {
-        if (walker[0] == '\0')
-            snprintf(walker, wcap, "check() failed without a message");
-        bad = 1;
-    }
-    if (bad)
-        hsf_events_read(g.sink_fd, events, ecap);
-    if (rc != 0 && events[0] == '\0')
-        snprintf(events, ecap, "E engine error (arena exhausted)\n");
-    /* A broken heap stays open (freeing into it adds nothing); after an
-     * expected failure the blocks the checker kept are dropped with it. */
-    if (!bad)
-        g.subj->close(ctx);
+    /* After an expected failure the blocks the checker kept are dropped
+     * with the context. */
+    bad = hsf_finish_run(g.subj, ctx, rc, bad, g.sink_fd, events, ecap, walker, wcap,
+                         "E engine error (arena exhausted)\n");
     reset_engine_arena();
-    return bad ? -1 : 0;
+    return bad;
+}
+
+/* run_input for hsf_print_verdict (its events stay in the sink). */
+static int run_for_trace(void *in, char *walker, size_t wcap)
+{
+    static char events[EVENTS_MAX];
+    return run_input(in, events, sizeof events, walker, wcap);
 }
 
 static void report(const struct hsf_malloc_input *in, const char *events, const char *walker)
 {
     char clauses[512];
-    hsf_failed_clauses(events, clauses, sizeof clauses);
-    fprintf(stderr, "==heapspec== subject %s: the malloc checker found a violation\n", g.name);
-    for (const char *l = events; *l;) {
-        size_t n = strcspn(l, "\n");
-        if (l[0] == 'F' || l[0] == 'E')
-            fprintf(stderr, "==heapspec== %.*s\n", (int)n, l);
-        l += n + (l[n] == '\n');
-    }
-    if (walker[0])
-        fprintf(stderr, "==heapspec== F check-walker 0 %s\n", walker);
-    fprintf(stderr, "==heapspec== decoded trace:\n");
+    hsf_report_violation(g.name, "malloc", events, walker, clauses, sizeof clauses);
     hsf_malloc_print_case(stderr, in, "fuzz-crash", clauses);
     fflush(stderr);
 }
@@ -300,7 +286,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 int hsf_fuzz_print_trace(const uint8_t *data, size_t size, const char *name, FILE *out)
 {
     static char events[EVENTS_MAX];
-    static char walker[512];
     char clauses[512] = "";
     struct hsf_malloc_input in;
     init_once();
@@ -309,38 +294,8 @@ int hsf_fuzz_print_trace(const uint8_t *data, size_t size, const char *name, FIL
         return -1;
     avoid_known_false_reports(&in);
     /* Run it in a child: the clauses it fails name the case; a crash is noted. */
-    int status = 0;
-    fflush(NULL);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int rc = run_input(&in, events, sizeof events, walker, sizeof walker);
-        if (rc != 0) {
-            /* the events are in the shared memfd; leave them for the parent */
-            if (walker[0])
-                dprintf(g.sink_fd, "F check-walker 0 %s\n", walker);
-        }
-        _exit(rc != 0 ? 1 : 0);
-    }
-    if (pid > 0)
-        waitpid(pid, &status, 0);
-    events[0] = '\0';
-    hsf_events_read(g.sink_fd, events, sizeof events);
-    hsf_events_clear(g.sink_fd);
-    hsf_failed_clauses(events, clauses, sizeof clauses);
-    fprintf(out, "# subject %s: ", g.name);
-    if (pid < 0)
-        fprintf(out, "not run (fork failed)\n");
-    else if (WIFSIGNALED(status))
-        fprintf(out, "the run died of signal %d (%s)\n", WTERMSIG(status),
-                strsignal(WTERMSIG(status)));
-    else
-        fprintf(out, "%s\n", WEXITSTATUS(status) ? "the checker reported a violation" : "passes");
-    for (const char *l = events; *l;) {
-        size_t n = strcspn(l, "\n");
-        if (l[0] == 'F')
-            fprintf(out, "#   %.*s\n", (int)n, l);
-        l += n + (l[n] == '\n');
-    }
+    hsf_print_verdict(out, g.name, g.sink_fd, run_for_trace, &in, events, sizeof events, clauses,
+                      sizeof clauses);
     hsf_malloc_print_case(out, &in, name, clauses);
     return 0;
 }
