@@ -22,9 +22,10 @@
 #define SEED_MAX_BYTES (SEED_MAX_OPS * HSF_MAX_OP_BYTES + 1u)
 
 /* Encodes cs into buf; canon[] gets the ops the bytes stand for. */
-static size_t encode_case(const struct hst_case *cs, uint8_t *buf, struct hst_op *canon,
-                          uint32_t *ncanon)
+static size_t encode_case(const void *arg, const struct hst_case *cs, uint8_t *buf,
+                          struct hst_op *canon, uint32_t *ncanon)
 {
+    (void)arg;
     size_t len = 0;
     buf[len++] = hsf_malloc_encode_header(0, 0);
     *ncanon = 0;
@@ -40,81 +41,32 @@ static size_t encode_case(const struct hst_case *cs, uint8_t *buf, struct hst_op
     return len;
 }
 
-static bool same_op(const struct hst_op *x, const struct hst_op *y)
+static int decode(const void *arg, const uint8_t *buf, size_t len, struct hst_arena *a,
+                  struct hst_case *out, bool *axes)
 {
-    return x->kind == y->kind && x->dst == y->dst && x->src == y->src && x->a == y->a &&
-           x->b == y->b;
-}
-
-/* Decodes buf and compares with canon; prints the first difference. */
-static int roundtrip(const char *name, const uint8_t *buf, size_t len, const struct hst_op *canon,
-                     uint32_t ncanon, struct hst_arena *a)
-{
+    (void)arg;
     struct hsf_malloc_input in;
-    size_t mark = a->used;
-    if (hsf_malloc_decode(buf, len, a, &in) != 0) {
-        fprintf(stderr, "%s: arena exhausted\n", name);
+    if (hsf_malloc_decode(buf, len, a, &in) != 0)
         return -1;
-    }
-    int rc = 0;
-    if (in.cs.nops != ncanon || in.fail_nth || in.footprint_limit) {
-        fprintf(stderr, "%s: decoded %u ops, encoded %u\n", name, in.cs.nops, ncanon);
-        rc = -1;
-    }
-    for (uint32_t i = 0; rc == 0 && i < ncanon; i++)
-        if (!same_op(&in.cs.ops[i], &canon[i])) {
-            char want[160], got[160];
-            hst_op_format(&canon[i], want, sizeof want);
-            hst_op_format(&in.cs.ops[i], got, sizeof got);
-            fprintf(stderr, "%s: op %u decodes to '%s', encoded from '%s'\n", name, i + 1, got,
-                    want);
-            rc = -1;
-        }
-    a->used = mark;
-    return rc;
+    *out = in.cs;
+    *axes = in.fail_nth || in.footprint_limit;
+    return 0;
 }
 
 int main(int argc, char **argv)
 {
-    static uint8_t buf[SEED_MAX_BYTES];
-    static struct hst_op canon[SEED_MAX_OPS];
+    static const struct hsf_seed_format format = {
+        .tool = "gen_seeds",
+        .family = "malloc",
+        .fam = &hst_malloc_family,
+        .max_ops = SEED_MAX_OPS,
+        .max_bytes = SEED_MAX_BYTES,
+        .encode = encode_case,
+        .decode = decode,
+    };
     if (argc < 4 || (strcmp(argv[1], "--write") != 0 && strcmp(argv[1], "--check") != 0)) {
         fprintf(stderr, "usage: %s --write|--check SEEDDIR CORPUS...\n", argv[0]);
         return 2;
     }
-    bool write = strcmp(argv[1], "--write") == 0;
-    struct hst_arena arena;
-    struct hst_corpus corpus = {0};
-    char err[512];
-    if (hst_arena_init(&arena, (size_t)1 << 30) != 0) {
-        fprintf(stderr, "cannot map the arena\n");
-        return 2;
-    }
-    for (int i = 3; i < argc; i++)
-        if (hst_load_path(&arena, &corpus, argv[i], err, sizeof err) != 0) {
-            fprintf(stderr, "%s\n", err);
-            return 2;
-        }
-    int bad = 0;
-    unsigned made = 0;
-    for (uint32_t c = 0; c < corpus.ncases; c++) {
-        const struct hst_case *cs = &corpus.cases[c];
-        if (strcmp(cs->family, "malloc") != 0 || cs->profile != HST_PROFILE_DEFAULT)
-            continue;
-        uint32_t ncanon;
-        size_t len = encode_case(cs, buf, canon, &ncanon);
-        if (ncanon == 0)
-            continue; /* scenario-only cases */
-        char path[1024];
-        snprintf(path, sizeof path, "%s/%s", argv[2], cs->name);
-        if (roundtrip(cs->name, buf, len, canon, ncanon, &arena) != 0)
-            bad = 1;
-        else if (write ? hsf_seed_write(path, buf, len)
-                       : hsf_seed_compare(path, buf, len, "gen_seeds"))
-            bad = 1;
-        made++;
-    }
-    printf("gen_seeds: %u seed inputs %s, %s\n", made, write ? "written" : "checked",
-           bad ? "FAILED" : "ok");
-    return bad;
+    return hsf_seed_main(&format, strcmp(argv[1], "--write") == 0, argv[2], argv + 3, argc - 3);
 }
