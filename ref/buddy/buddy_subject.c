@@ -16,88 +16,52 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "heapspec/buddy.h"
 #include "heapspec/heapspec.h"
-#include "ref/subject/subject_args.h"
+#include "ref/subject/subject_ctx.h"
 
 /* The ABI's opaque buddy handle. */
 struct hs_buddy_s {
-    hsr_buddy_t *buddy;       /* the reference allocator (own memory) */
-    uint64_t meta_bytes;      /* its metadata, charged to the footprint */
-    struct hs_buddy_s *next;  /* the context's list */
-    struct hs_buddy_s *prev;  /* the context's list */
+    struct hsri_subject_node node; /* first: the context's list; charged: metadata bytes */
+    hsr_buddy_t *buddy;            /* the reference allocator (own memory) */
 };
 
-struct hs_ctx_s {
-    uint32_t flags;           /* HS_OPEN_* */
-    uint64_t fail_nth;        /* 0: off; N: the Nth backing request fails */
-    uint64_t nrequests;       /* backing requests seen so far */
-    uint64_t limit;           /* 0: none; else metadata bytes allowed */
-    uint64_t footprint;       /* sum of meta_bytes over the list */
-    struct hs_buddy_s *head;  /* allocators made through this context */
-    char broken[128];         /* first walker failure under HS_OPEN_CHECKED */
+static void buddy_destroy(hs_ctx_t *c, hs_buddy_t *h);
+
+/* What the context runs for check() and, under HS_OPEN_CHECKED, after a mutation. */
+static bool buddy_walk(const struct hsri_subject_node *n, uint32_t how, char *why, size_t len)
+{
+    const hs_buddy_t *h = (const void *)n;
+    if (hsr_buddy_check(h->buddy))
+        return true;
+    snprintf(why, len, "ref-buddy: allocator %p fails the walker", (const void *)h);
+    return false;
+}
+
+/* What the context's close() runs on each allocator left open. */
+static void buddy_drop(hs_ctx_t *c, struct hsri_subject_node *n)
+{
+    buddy_destroy(c, (hs_buddy_t *)(void *)n);
+}
+
+static const struct hsri_subject_kind buddy_kind = {
+    .walk = buddy_walk,
+    .destroy = buddy_drop,
+    .held = NULL, /* the metadata bytes charged at create */
+    .faults = true,
+    .footprint_mismatch = "ref-buddy: footprint does not match the allocators",
 };
 
 static int ctx_open(const struct hs_open_args *args, hs_ctx_t **out)
 {
-    if (out == NULL)
-        return -EINVAL;
-    int bad = hsri_subject_args_check(args);
-    if (bad != 0)
-        return bad;
-    hs_ctx_t *c = calloc(1, sizeof *c);
-    if (c == NULL)
-        return -ENOMEM;
-    if (args != NULL) {
-        c->flags = args->flags;
-        c->fail_nth = args->fail_nth_backing;
-        c->limit = args->footprint_limit;
-    }
-    *out = c;
-    return 0;
-}
-
-static void buddy_destroy(hs_ctx_t *c, hs_buddy_t *h);
-
-static void ctx_close(hs_ctx_t *c)
-{
-    if (c == NULL)
-        return;
-    while (c->head != NULL)
-        buddy_destroy(c, c->head);
-    free(c);
+    return hsri_subject_open(&buddy_kind, args, out);
 }
 
 /* Under HS_OPEN_CHECKED: walk the allocator after a mutation. */
 static void after(hs_ctx_t *c, const hs_buddy_t *h)
 {
-    if ((c->flags & HS_OPEN_CHECKED) == 0 || c->broken[0] != 0)
-        return;
-    if (!hsr_buddy_check(h->buddy))
-        snprintf(c->broken, sizeof c->broken, "ref-buddy: allocator %p fails the walker",
-                 (const void *)h);
-}
-
-static int ctx_check(hs_ctx_t *c, char *buf, size_t len)
-{
-    char why[sizeof c->broken];
-    memcpy(why, c->broken, sizeof why);
-    uint64_t sum = 0;
-    for (const hs_buddy_t *h = c->head; h != NULL && why[0] == 0; h = h->next) {
-        sum += h->meta_bytes;
-        if (!hsr_buddy_check(h->buddy))
-            snprintf(why, sizeof why, "ref-buddy: allocator %p fails the walker",
-                     (const void *)h);
-    }
-    if (why[0] == 0 && sum != c->footprint)
-        snprintf(why, sizeof why, "ref-buddy: footprint does not match the allocators");
-    if (why[0] == 0)
-        return 0;
-    if (buf != NULL && len > 0)
-        snprintf(buf, len, "%s", why);
-    return -1;
+    hsri_subject_after(c, &h->node, 0);
 }
 
 static int buddy_create(hs_ctx_t *c, uint32_t min_order, uint32_t max_order, hs_buddy_t **out)
@@ -110,25 +74,18 @@ static int buddy_create(hs_ctx_t *c, uint32_t min_order, uint32_t max_order, hs_
     if (nodes == 0)
         return -ENOMEM; /* deeper than the reference's metadata bound */
     uint64_t bytes = sizeof(hsr_buddy_t) + (uint64_t)nodes * sizeof(hsr_buddy_node_t);
-    c->nrequests++;
-    if (c->fail_nth != 0 && c->nrequests == c->fail_nth)
-        return -ENOMEM;
-    if (c->limit != 0 && bytes > c->limit - (c->footprint < c->limit ? c->footprint : c->limit))
-        return -ENOMEM;
+    int err = hsri_subject_request(c, bytes);
+    if (err != 0)
+        return err;
     hs_buddy_t *h = calloc(1, sizeof *h);
     if (h == NULL)
         return -ENOMEM;
-    int err = hsr_buddy_create(min_order, max_order, &h->buddy);
+    err = hsr_buddy_create(min_order, max_order, &h->buddy);
     if (err != 0) {
         free(h);
         return err;
     }
-    h->meta_bytes = bytes;
-    h->next = c->head;
-    if (c->head != NULL)
-        c->head->prev = h;
-    c->head = h;
-    c->footprint += bytes;
+    hsri_subject_link(c, &h->node, bytes);
     after(c, h);
     *out = h;
     return 0;
@@ -138,13 +95,7 @@ static void buddy_destroy(hs_ctx_t *c, hs_buddy_t *h)
 {
     if (h == NULL)
         return;
-    if (h->prev != NULL)
-        h->prev->next = h->next;
-    else
-        c->head = h->next;
-    if (h->next != NULL)
-        h->next->prev = h->prev;
-    c->footprint -= h->meta_bytes;
+    hsri_subject_unlink(c, &h->node);
     hsr_buddy_destroy(h->buddy);
     free(h);
 }
@@ -212,9 +163,9 @@ static const struct hs_subject subject = {
                    "split on alloc, coalesce on free (ref/buddy, WP-proved)",
     .flags = HS_SUBJECT_REFERENCE,
     .open = ctx_open,
-    .close = ctx_close,
+    .close = hsri_subject_close,
     .buddy_ops = &buddy_ops,
-    .check = ctx_check,
+    .check = hsri_subject_check,
 };
 
 const struct hs_subject *hsr_buddy_subject(void)

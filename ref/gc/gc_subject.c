@@ -16,79 +16,44 @@
 
 #include "heapspec/gc.h"
 #include "heapspec/heapspec.h"
-#include "ref/subject/subject_args.h"
+#include "ref/subject/subject_ctx.h"
 
 struct hs_gc_s {
-    hsr_gc_t *gc;           /* the reference collector */
-    struct hs_gc_s *next;   /* the context's list */
-    struct hs_gc_s *prev;   /* the context's list */
+    struct hsri_subject_node node; /* first: the context's list (nothing charged) */
+    hsr_gc_t *gc;                  /* the reference collector */
 };
-
-struct hs_ctx_s {
-    uint32_t flags;       /* HS_OPEN_* */
-    struct hs_gc_s *head; /* collectors made through this context */
-    char broken[200];     /* first walker failure under HS_OPEN_CHECKED */
-};
-
-static int ctx_open(const struct hs_open_args *args, hs_ctx_t **out) {
-    if (out == NULL) {
-        return -EINVAL;
-    }
-    int bad = hsri_subject_args_check(args);
-    if (bad != 0) {
-        return bad;
-    }
-    /* a well-formed struct reaches `flags`, so both fault fields are there */
-    if (args != NULL && (args->fail_nth_backing != 0 || args->footprint_limit != 0)) {
-        return -ENOTSUP; /* no fault injection in this component yet */
-    }
-    hs_ctx_t *c = calloc(1, sizeof *c);
-    if (c == NULL) {
-        return -ENOMEM;
-    }
-    c->flags = args != NULL ? args->flags : 0;
-    *out = c;
-    return 0;
-}
 
 static void g_destroy(hs_ctx_t *c, hs_gc_t *g);
 
-static void ctx_close(hs_ctx_t *c) {
-    if (c == NULL) {
-        return;
+/* What the context runs for check() (how 0) and, under HS_OPEN_CHECKED,
+ * after a mutation (how: the hsr_gc_check flags). */
+static bool g_checker(const struct hsri_subject_node *n, uint32_t how, char *why, size_t len) {
+    const hs_gc_t *g = (const void *)n;
+    char w[HSRI_SUBJECT_WHY_MAX - 16]; /* leaves room for the prefix */
+    if (hsr_gc_check(g->gc, how, w, sizeof w) == 0) {
+        return true;
     }
-    while (c->head != NULL) {
-        g_destroy(c, c->head);
-    }
-    free(c);
+    snprintf(why, len, "ref-gc: %s", w);
+    return false;
+}
+
+/* What the context's close() runs on each collector left open. */
+static void g_drop(hs_ctx_t *c, struct hsri_subject_node *n) {
+    g_destroy(c, (hs_gc_t *)(void *)n);
+}
+
+static const struct hsri_subject_kind gc_kind = {
+    .walk = g_checker,
+    .destroy = g_drop,
+    .faults = false, /* max_bytes of create is the collector's own limit */
+};
+
+static int ctx_open(const struct hs_open_args *args, hs_ctx_t **out) {
+    return hsri_subject_open(&gc_kind, args, out);
 }
 
 static void after(hs_ctx_t *c, const hs_gc_t *g, uint32_t flags) {
-    char why[sizeof c->broken - 16];
-    if ((c->flags & HS_OPEN_CHECKED) == 0 || c->broken[0] != 0) {
-        return;
-    }
-    if (hsr_gc_check(g->gc, flags, why, sizeof why) != 0) {
-        snprintf(c->broken, sizeof c->broken, "ref-gc: %s", why);
-    }
-}
-
-static int ctx_check(hs_ctx_t *c, char *buf, size_t len) {
-    char why[sizeof c->broken];
-    memcpy(why, c->broken, sizeof why);
-    for (const hs_gc_t *g = c->head; g != NULL && why[0] == 0; g = g->next) {
-        char w[sizeof why - 16];
-        if (hsr_gc_check(g->gc, 0, w, sizeof w) != 0) {
-            snprintf(why, sizeof why, "ref-gc: %s", w);
-        }
-    }
-    if (why[0] == 0) {
-        return 0;
-    }
-    if (buf != NULL && len > 0) {
-        snprintf(buf, len, "%s", why);
-    }
-    return -1;
+    hsri_subject_after(c, &g->node, flags);
 }
 
 static int g_create(hs_ctx_t *c, uint64_t max_bytes, hs_gc_t **out) {
@@ -107,11 +72,7 @@ static int g_create(hs_ctx_t *c, uint64_t max_bytes, hs_gc_t **out) {
         free(g);
         return err;
     }
-    g->next = c->head;
-    if (c->head != NULL) {
-        c->head->prev = g;
-    }
-    c->head = g;
+    hsri_subject_link(c, &g->node, 0);
     after(c, g, 0);
     *out = g;
     return 0;
@@ -121,14 +82,7 @@ static void g_destroy(hs_ctx_t *c, hs_gc_t *g) {
     if (g == NULL) {
         return;
     }
-    if (g->prev != NULL) {
-        g->prev->next = g->next;
-    } else {
-        c->head = g->next;
-    }
-    if (g->next != NULL) {
-        g->next->prev = g->prev;
-    }
+    hsri_subject_unlink(c, &g->node);
     hsr_gc_destroy(g->gc);
     free(g);
 }
@@ -202,9 +156,9 @@ static const struct hs_subject subject = {
                    "bounded mark stack with rescan recovery, bulk-free sweep (ref/gc)",
     .flags = HS_SUBJECT_REFERENCE,
     .open = ctx_open,
-    .close = ctx_close,
+    .close = hsri_subject_close,
     .gc_ops = &gc_ops,
-    .check = ctx_check,
+    .check = hsri_subject_check,
 };
 
 const struct hs_subject *hsr_gc_subject(void) {

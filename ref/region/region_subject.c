@@ -16,13 +16,14 @@
 #include "heapspec/region_subject.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "heapspec/heapspec.h"
-#include "ref/subject/subject_args.h"
 #include "heapspec/region.h"
 #include "ref/glue/glue.h"
+#include "ref/subject/subject_ctx.h"
 
 _Static_assert(HS_REGION_MAP_SHARED == HSR_REGION_MAP_SHARED, "map kinds agree");
 _Static_assert(HS_REGION_MAP_PRIVATE == HSR_REGION_MAP_PRIVATE, "map kinds agree");
@@ -41,47 +42,52 @@ struct plain_map {
 
 /* A region handle of either subject (the ABI's opaque hs_region_t). */
 struct hs_region_s {
+    struct hsri_subject_node node; /* first: the context's list; charged: pages of size */
     hsr_region_t *ref;          /* ref-region: the reference region; else NULL */
     int fd;                     /* memfd subject: the memfd; else -1 */
     char name[HSR_REGION_NAME_MAX + 1]; /* memfd subject: its name */
     struct plain_map *maps;     /* memfd subject: live mappings */
     uint32_t nmaps;             /* memfd subject: entries used in maps */
     uint32_t cap_maps;          /* memfd subject: entries allocated */
-    uint64_t charged;           /* bytes counted against footprint_limit */
-    struct hs_region_s *next;   /* the context's list */
-    struct hs_region_s *prev;   /* the context's list */
-};
-
-struct hs_ctx_s {
-    uint32_t flags;             /* HS_OPEN_* */
-    uint64_t fail_nth;          /* 0: off; N: the Nth backing request fails */
-    uint64_t nrequests;         /* backing requests seen so far */
-    uint64_t limit;             /* 0: none; else bytes of backing allowed */
-    uint64_t footprint;         /* sum of charged over the list */
-    struct hs_region_s *head;   /* regions made through this context */
-    char broken[160];           /* first walker failure under HS_OPEN_CHECKED */
 };
 
 /* ----------------------------------------------------------------------
  * Context
  * -------------------------------------------------------------------- */
 
-static int ctx_open(const struct hs_open_args *args, hs_ctx_t **out) {
-    if (out == NULL)
-        return -EINVAL;
-    int bad = hsri_subject_args_check(args);
-    if (bad != 0)
-        return bad;
-    hs_ctx_t *c = calloc(1, sizeof *c);
-    if (c == NULL)
-        return -ENOMEM;
-    if (args != NULL) {
-        c->flags = args->flags;
-        c->fail_nth = args->fail_nth_backing;
-        c->limit = args->footprint_limit;
+static int ref_close(hs_ctx_t *c, hs_region_t *h);
+static int plain_close(hs_ctx_t *c, hs_region_t *h);
+
+/* What the context runs for check() and, under HS_OPEN_CHECKED, after a
+ * mutation (only ever of a ref-region handle). */
+static bool region_walk(const struct hsri_subject_node *n, uint32_t how, char *why, size_t len) {
+    const struct hs_region_s *h = (const void *)n;
+    if (h->ref != NULL)
+        return hsr_region_check(h->ref, why, len);
+    if (h->fd < 0 || h->nmaps > h->cap_maps) {
+        snprintf(why, len, "memfd subject: bad handle");
+        return false;
     }
-    *out = c;
-    return 0;
+    return true;
+}
+
+/* Closing a context closes what the trace left open. */
+static void region_drop(hs_ctx_t *c, struct hsri_subject_node *n) {
+    struct hs_region_s *h = (void *)n;
+    (void)(h->ref != NULL ? ref_close(c, h) : plain_close(c, h));
+}
+
+/* One kind for both subjects: a handle says which it is by ref. */
+static const struct hsri_subject_kind region_kind = {
+    .walk = region_walk,
+    .destroy = region_drop,
+    .held = NULL, /* the page-rounded size charged at create and set_size */
+    .faults = true,
+    .footprint_mismatch = "subject: footprint does not match the regions' sizes",
+};
+
+static int ctx_open(const struct hs_open_args *args, hs_ctx_t **out) {
+    return hsri_subject_open(&region_kind, args, out);
 }
 
 /* Round to pages; sizes are <= HSR_REGION_SIZE_MAX so this cannot wrap. */
@@ -90,74 +96,17 @@ static uint64_t page_round(uint64_t n) {
     return n / page * page + (n % page != 0 ? page : 0);
 }
 
-/* A request for `bytes` of backing (replacing `old` bytes): 0 or -ENOMEM. */
+/* A request for `bytes` of backing (replacing `old` bytes): 0 or -ENOMEM.
+ * Only the pages it adds count against the limit. */
 static int ask_backing(hs_ctx_t *c, uint64_t old, uint64_t bytes) {
-    c->nrequests++;
-    if (c->fail_nth != 0 && c->nrequests == c->fail_nth)
-        return -ENOMEM;
-    if (c->limit != 0 && bytes > old && page_round(bytes) - page_round(old) >
-                                            (c->limit > c->footprint ? c->limit - c->footprint : 0))
-        return -ENOMEM;
-    return 0;
-}
-
-static void charge(hs_ctx_t *c, struct hs_region_s *h, uint64_t bytes) {
-    c->footprint -= h->charged;
-    h->charged = page_round(bytes);
-    c->footprint += h->charged;
-}
-
-static void link_region(hs_ctx_t *c, struct hs_region_s *h) {
-    h->next = c->head;
-    if (c->head != NULL)
-        c->head->prev = h;
-    c->head = h;
-}
-
-static void unlink_region(hs_ctx_t *c, struct hs_region_s *h) {
-    if (h->prev != NULL)
-        h->prev->next = h->next;
-    else
-        c->head = h->next;
-    if (h->next != NULL)
-        h->next->prev = h->prev;
-    c->footprint -= h->charged;
+    return hsri_subject_request(c, bytes > old ? page_round(bytes) - page_round(old) : 0);
 }
 
 /* After a mutation under HS_OPEN_CHECKED: walk the region, keep the first
  * failure for check(). */
 static void after(hs_ctx_t *c, struct hs_region_s *h) {
-    if ((c->flags & HS_OPEN_CHECKED) == 0 || h == NULL || h->ref == NULL || c->broken[0] != 0)
-        return;
-    char why[sizeof c->broken];
-    if (!hsr_region_check(h->ref, why, sizeof why))
-        memcpy(c->broken, why, sizeof why);
-}
-
-static int ctx_check(hs_ctx_t *c, char *buf, size_t len) {
-    char why[160] = "";
-    if (c->broken[0] != 0)
-        memcpy(why, c->broken, sizeof why);
-    uint64_t sum = 0;
-    for (struct hs_region_s *h = c->head; h != NULL && why[0] == 0; h = h->next) {
-        sum += h->charged;
-        if (h->ref != NULL && !hsr_region_check(h->ref, why, sizeof why))
-            break;
-        if (h->ref == NULL && (h->fd < 0 || h->nmaps > h->cap_maps))
-            strcpy(why, "memfd subject: bad handle");
-    }
-    if (why[0] == 0 && sum != c->footprint)
-        strcpy(why, "subject: footprint does not match the regions' sizes");
-    if (why[0] == 0)
-        return 0;
-    if (buf != NULL && len > 0) {
-        size_t n = strlen(why);
-        if (n >= len)
-            n = len - 1;
-        memcpy(buf, why, n);
-        buf[n] = '\0';
-    }
-    return -1;
+    if (h != NULL && h->ref != NULL)
+        hsri_subject_after(c, &h->node, 0);
 }
 
 /* ----------------------------------------------------------------------
@@ -181,8 +130,7 @@ static int ref_create(hs_ctx_t *c, const char *name, uint64_t size, hs_region_t 
         free(h);
         return err;
     }
-    charge(c, h, size);
-    link_region(c, h);
+    hsri_subject_link(c, &h->node, page_round(size));
     after(c, h);
     *out = h;
     return 0;
@@ -196,7 +144,7 @@ static int ref_set_size(hs_ctx_t *c, hs_region_t *h, uint64_t size) {
     if (err == 0)
         err = hsr_region_set_size(h->ref, size);
     if (err == 0)
-        charge(c, h, size);
+        hsri_subject_charge(c, &h->node, page_round(size));
     after(c, h);
     return err;
 }
@@ -258,7 +206,7 @@ static int ref_fd(hs_ctx_t *c, hs_region_t *h) { return hsr_region_fd(h->ref); }
 
 static int ref_close(hs_ctx_t *c, hs_region_t *h) {
     after(c, h);
-    unlink_region(c, h);
+    hsri_subject_unlink(c, &h->node);
     int err = hsr_region_close(h->ref);
     free(h);
     return err;
@@ -284,26 +232,6 @@ static const struct hs_region_ops ref_region_ops = {
     .close = ref_close,
 };
 
-/* Closing a context closes what the trace left open. */
-static void ctx_close(hs_ctx_t *c) {
-    if (c == NULL)
-        return;
-    while (c->head != NULL) {
-        struct hs_region_s *h = c->head;
-        if (h->ref != NULL) {
-            (void)ref_close(c, h);
-        } else {
-            unlink_region(c, h);
-            for (uint32_t i = 0; i < h->nmaps; i++)
-                (void)hsri_glue_munmap(h->maps[i].addr, h->maps[i].len);
-            (void)hsri_glue_close(h->fd);
-            free(h->maps);
-            free(h);
-        }
-    }
-    free(c);
-}
-
 static const struct hs_subject ref_subject = {
     .struct_size = sizeof(struct hs_subject),
     .abi_version = HS_ABI_VERSION,
@@ -313,9 +241,9 @@ static const struct hs_subject ref_subject = {
                    "shrinking protection mask, pin/unpin/purge) on memfd",
     .flags = HS_SUBJECT_REFERENCE,
     .open = ctx_open,
-    .close = ctx_close,
+    .close = hsri_subject_close,
     .region_ops = &ref_region_ops,
-    .check = ctx_check,
+    .check = hsri_subject_check,
 };
 
 const struct hs_subject *hsr_region_subject(void) { return &ref_subject; }
@@ -351,8 +279,7 @@ static int plain_create(hs_ctx_t *c, const char *name, uint64_t size, hs_region_
         return err;
     }
     memcpy(h->name, name, strlen(name) + 1);
-    charge(c, h, size);
-    link_region(c, h);
+    hsri_subject_link(c, &h->node, page_round(size));
     *out = h;
     return 0;
 }
@@ -462,7 +389,7 @@ static int plain_fd(hs_ctx_t *c, hs_region_t *h) { return h->fd; }
 
 static int plain_close(hs_ctx_t *c, hs_region_t *h) {
     int err = 0;
-    unlink_region(c, h);
+    hsri_subject_unlink(c, &h->node);
     for (uint32_t i = 0; i < h->nmaps; i++) {
         int e = hsri_glue_munmap(h->maps[i].addr, h->maps[i].len);
         if (err == 0)
@@ -505,9 +432,9 @@ static const struct hs_subject plain_subject = {
                    "at create, no pinning, protection by F_SEAL_FUTURE_WRITE only)",
     .flags = 0,
     .open = ctx_open,
-    .close = ctx_close,
+    .close = hsri_subject_close,
     .region_ops = &plain_region_ops,
-    .check = ctx_check,
+    .check = hsri_subject_check,
 };
 
 const struct hs_subject *hsr_memfd_subject(void) { return &plain_subject; }

@@ -14,11 +14,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "heapspec/heapspec.h"
-#include "ref/subject/subject_args.h"
 #include "heapspec/ring.h"
+#include "ref/subject/subject_ctx.h"
 
 _Static_assert(HS_RING_REFUSE == HSR_RING_REFUSE, "modes agree");
 _Static_assert(HS_RING_OVERWRITE == HSR_RING_OVERWRITE, "modes agree");
@@ -26,79 +25,53 @@ _Static_assert(HS_RING_SPSC == HSR_RING_SPSC, "modes agree");
 
 /* The ABI's opaque ring handle. */
 struct hs_ring_s {
-    hsr_ring_t *ring;         /* the reference ring (own memory) */
-    struct hs_ring_s *next;   /* the context's list */
-    struct hs_ring_s *prev;   /* the context's list */
+    struct hsri_subject_node node; /* first: the context's list; charged: capacity */
+    hsr_ring_t *ring;              /* the reference ring (own memory) */
 };
 
-struct hs_ctx_s {
-    uint32_t flags;           /* HS_OPEN_* */
-    uint64_t fail_nth;        /* 0: off; N: the Nth backing request fails */
-    uint64_t nrequests;       /* backing requests seen so far */
-    uint64_t limit;           /* 0: none; else bytes of ring buffers allowed */
-    uint64_t footprint;       /* sum of the live rings' capacities */
-    struct hs_ring_s *head;   /* rings made through this context */
-    char broken[128];         /* first walker failure under HS_OPEN_CHECKED */
+static void ring_destroy(hs_ctx_t *c, hs_ring_t *h);
+
+/* What the context runs for check() and, under HS_OPEN_CHECKED, after a mutation. */
+static bool ring_walk(const struct hsri_subject_node *n, uint32_t how, char *why, size_t len)
+{
+    const hs_ring_t *h = (const void *)n;
+    if (hsr_ring_check(h->ring))
+        return true;
+    snprintf(why, len, "ref-ring: ring %p fails RingValid", (const void *)h);
+    return false;
+}
+
+/* What the context's close() runs on each ring left open. */
+static void ring_drop(hs_ctx_t *c, struct hsri_subject_node *n)
+{
+    ring_destroy(c, (hs_ring_t *)(void *)n);
+}
+
+/* The ring's own capacity, so check() also catches one that changed. */
+static uint64_t ring_held(const struct hsri_subject_node *n)
+{
+    return ((const hs_ring_t *)(const void *)n)->ring->cap;
+}
+
+static const struct hsri_subject_kind ring_kind = {
+    .walk = ring_walk,
+    .destroy = ring_drop,
+    .held = ring_held,
+    .faults = true,
+    .footprint_mismatch = "ref-ring: footprint does not match the rings' capacities",
 };
 
 static int ctx_open(const struct hs_open_args *args, hs_ctx_t **out)
 {
-    if (out == NULL)
-        return -EINVAL;
-    int bad = hsri_subject_args_check(args);
-    if (bad != 0)
-        return bad;
-    hs_ctx_t *c = calloc(1, sizeof *c);
-    if (c == NULL)
-        return -ENOMEM;
-    if (args != NULL) {
-        c->flags = args->flags;
-        c->fail_nth = args->fail_nth_backing;
-        c->limit = args->footprint_limit;
-    }
-    *out = c;
-    return 0;
+    return hsri_subject_open(&ring_kind, args, out);
 }
 
-static void ring_destroy(hs_ctx_t *c, hs_ring_t *h);
-
-static void ctx_close(hs_ctx_t *c)
-{
-    if (c == NULL)
-        return;
-    while (c->head != NULL)
-        ring_destroy(c, c->head);
-    free(c);
-}
-
-/* Under HS_OPEN_CHECKED: walk r after a mutation, keep the first failure. */
+/* Under HS_OPEN_CHECKED: walk r after a mutation, keep the first failure.
+ * Skipped for SPSC rings, whose walker would race with the other thread. */
 static void after(hs_ctx_t *c, const hs_ring_t *h)
 {
-    if ((c->flags & HS_OPEN_CHECKED) == 0 || c->broken[0] != 0)
-        return;
-    if (h->ring->mode == HSR_RING_SPSC)
-        return;
-    if (!hsr_ring_check(h->ring))
-        snprintf(c->broken, sizeof c->broken, "ref-ring: ring %p fails RingValid", (void *)h);
-}
-
-static int ctx_check(hs_ctx_t *c, char *buf, size_t len)
-{
-    char why[sizeof c->broken];
-    memcpy(why, c->broken, sizeof why);
-    uint64_t sum = 0;
-    for (const hs_ring_t *h = c->head; h != NULL && why[0] == 0; h = h->next) {
-        sum += h->ring->cap;
-        if (!hsr_ring_check(h->ring))
-            snprintf(why, sizeof why, "ref-ring: ring %p fails RingValid", (const void *)h);
-    }
-    if (why[0] == 0 && sum != c->footprint)
-        snprintf(why, sizeof why, "ref-ring: footprint does not match the rings' capacities");
-    if (why[0] == 0)
-        return 0;
-    if (buf != NULL && len > 0)
-        snprintf(buf, len, "%s", why);
-    return -1;
+    if (h->ring->mode != HSR_RING_SPSC)
+        hsri_subject_after(c, &h->node, 0);
 }
 
 static int ring_create(hs_ctx_t *c, uint64_t capacity, uint32_t mode, hs_ring_t **out)
@@ -110,11 +83,9 @@ static int ring_create(hs_ctx_t *c, uint64_t capacity, uint32_t mode, hs_ring_t 
     int err = hsr_ring_init(&probe, two, capacity, mode); /* validate before counting */
     if (err != 0)
         return err;
-    c->nrequests++;
-    if (c->fail_nth != 0 && c->nrequests == c->fail_nth)
-        return -ENOMEM;
-    if (c->limit != 0 && capacity > c->limit - (c->footprint < c->limit ? c->footprint : c->limit))
-        return -ENOMEM;
+    err = hsri_subject_request(c, capacity);
+    if (err != 0)
+        return err;
     hs_ring_t *h = calloc(1, sizeof *h);
     if (h == NULL)
         return -ENOMEM;
@@ -123,11 +94,7 @@ static int ring_create(hs_ctx_t *c, uint64_t capacity, uint32_t mode, hs_ring_t 
         free(h);
         return err;
     }
-    h->next = c->head;
-    if (c->head != NULL)
-        c->head->prev = h;
-    c->head = h;
-    c->footprint += capacity;
+    hsri_subject_link(c, &h->node, capacity);
     after(c, h);
     *out = h;
     return 0;
@@ -137,13 +104,7 @@ static void ring_destroy(hs_ctx_t *c, hs_ring_t *h)
 {
     if (h == NULL)
         return;
-    if (h->prev != NULL)
-        h->prev->next = h->next;
-    else
-        c->head = h->next;
-    if (h->next != NULL)
-        h->next->prev = h->prev;
-    c->footprint -= h->ring->cap;
+    hsri_subject_unlink(c, &h->node);
     hsr_ring_destroy(h->ring);
     free(h);
 }
@@ -202,9 +163,9 @@ static const struct hs_subject subject = {
                    "indices, overwrite-oldest and SPSC modes (ref/ring, WP-proved)",
     .flags = HS_SUBJECT_REFERENCE,
     .open = ctx_open,
-    .close = ctx_close,
+    .close = hsri_subject_close,
     .ring_ops = &ring_ops,
-    .check = ctx_check,
+    .check = hsri_subject_check,
 };
 
 const struct hs_subject *hsr_ring_subject(void)

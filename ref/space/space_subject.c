@@ -15,88 +15,52 @@
  * address and the translation is never ambiguous.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "heapspec/heapspec.h"
 #include "heapspec/space.h"
-#include "ref/subject/subject_args.h"
+#include "ref/subject/subject_ctx.h"
 
 /* The ABI's opaque heap handle. */
 struct hs_spaces_s {
-    hsr_spaces_t *heap;         /* the reference heap */
-    hsr_spaces_forward_t *fwd;  /* the split's table (NULL before) */
-    size_t nfwd;                /* its entries */
-    struct hs_spaces_s *next;   /* the context's list */
-    struct hs_spaces_s *prev;   /* the context's list */
+    struct hsri_subject_node node; /* first: the context's list (nothing charged) */
+    hsr_spaces_t *heap;            /* the reference heap */
+    hsr_spaces_forward_t *fwd;     /* the split's table (NULL before) */
+    size_t nfwd;                   /* its entries */
 };
-
-struct hs_ctx_s {
-    uint32_t flags;           /* HS_OPEN_* */
-    struct hs_spaces_s *head; /* heaps made through this context */
-    char broken[160];         /* first walker failure under HS_OPEN_CHECKED */
-};
-
-static int ctx_open(const struct hs_open_args *args, hs_ctx_t **out) {
-    if (out == NULL) {
-        return -EINVAL;
-    }
-    int bad = hsri_subject_args_check(args);
-    if (bad != 0) {
-        return bad;
-    }
-    /* a well-formed struct reaches `flags`, so both fault fields are there */
-    if (args != NULL && (args->fail_nth_backing != 0 || args->footprint_limit != 0)) {
-        return -ENOTSUP; /* no fault injection in this component yet */
-    }
-    hs_ctx_t *c = calloc(1, sizeof *c);
-    if (c == NULL) {
-        return -ENOMEM;
-    }
-    c->flags = args != NULL ? args->flags : 0;
-    *out = c;
-    return 0;
-}
 
 static void sp_destroy(hs_ctx_t *c, hs_spaces_t *h);
 
-static void ctx_close(hs_ctx_t *c) {
-    if (c == NULL) {
-        return;
+/* What the context runs for check() and, under HS_OPEN_CHECKED, after a mutation. */
+static bool sp_walk(const struct hsri_subject_node *n, uint32_t how, char *why, size_t len) {
+    const hs_spaces_t *h = (const void *)n;
+    char w[144]; /* the heap's reason, cut short enough that the prefix fits */
+    if (hsr_spaces_check(h->heap, w, sizeof w) == 0) {
+        return true;
     }
-    while (c->head != NULL) {
-        sp_destroy(c, c->head);
-    }
-    free(c);
+    snprintf(why, len, "ref-spaces: %s", w);
+    return false;
+}
+
+/* What the context's close() runs on each heap left open. */
+static void sp_drop(hs_ctx_t *c, struct hsri_subject_node *n) {
+    sp_destroy(c, (hs_spaces_t *)(void *)n);
+}
+
+static const struct hsri_subject_kind spaces_kind = {
+    .walk = sp_walk,
+    .destroy = sp_drop,
+    .faults = false,
+};
+
+static int ctx_open(const struct hs_open_args *args, hs_ctx_t **out) {
+    return hsri_subject_open(&spaces_kind, args, out);
 }
 
 static void after(hs_ctx_t *c, const hs_spaces_t *h) {
-    char why[sizeof c->broken];
-    if ((c->flags & HS_OPEN_CHECKED) == 0 || c->broken[0] != 0) {
-        return;
-    }
-    if (hsr_spaces_check(h->heap, why, sizeof why) != 0) {
-        snprintf(c->broken, sizeof c->broken, "ref-spaces: %s", why);
-    }
-}
-
-static int ctx_check(hs_ctx_t *c, char *buf, size_t len) {
-    char why[sizeof c->broken];
-    memcpy(why, c->broken, sizeof why);
-    for (const hs_spaces_t *h = c->head; h != NULL && why[0] == 0; h = h->next) {
-        char w[sizeof why - 16];
-        if (hsr_spaces_check(h->heap, w, sizeof w) != 0) {
-            snprintf(why, sizeof why, "ref-spaces: %s", w);
-        }
-    }
-    if (why[0] == 0) {
-        return 0;
-    }
-    if (buf != NULL && len > 0) {
-        snprintf(buf, len, "%s", why);
-    }
-    return -1;
+    hsri_subject_after(c, &h->node, 0);
 }
 
 static int sp_create(hs_ctx_t *c, const struct hs_spaces_config *cfg, hs_spaces_t **out) {
@@ -124,11 +88,7 @@ static int sp_create(hs_ctx_t *c, const struct hs_spaces_config *cfg, hs_spaces_
         free(h);
         return err;
     }
-    h->next = c->head;
-    if (c->head != NULL) {
-        c->head->prev = h;
-    }
-    c->head = h;
+    hsri_subject_link(c, &h->node, 0);
     after(c, h);
     *out = h;
     return 0;
@@ -138,14 +98,7 @@ static void sp_destroy(hs_ctx_t *c, hs_spaces_t *h) {
     if (h == NULL) {
         return;
     }
-    if (h->prev != NULL) {
-        h->prev->next = h->next;
-    } else {
-        c->head = h->next;
-    }
-    if (h->next != NULL) {
-        h->next->prev = h->prev;
-    }
+    hsri_subject_unlink(c, &h->node);
     hsr_spaces_destroy(h->heap);
     hsr_spaces_forward_free(h->fwd);
     free(h);
@@ -237,9 +190,9 @@ static const struct hs_subject subject = {
                    "regions, free-list large-object space, zygote split (ref/space)",
     .flags = HS_SUBJECT_REFERENCE,
     .open = ctx_open,
-    .close = ctx_close,
+    .close = hsri_subject_close,
     .spaces_ops = &spaces_ops,
-    .check = ctx_check,
+    .check = hsri_subject_check,
 };
 
 const struct hs_subject *hsr_spaces_subject(void) {
