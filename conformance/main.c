@@ -31,7 +31,8 @@ static int usage(const char *msg)
             "       heapspec coverage [--corpus PATH]   (every R clause has a case)\n"
             "       heapspec record -o FILE -- PROGRAM [ARGS...]   (its malloc traffic as a trace)\n"
             "       heapspec fuzz --engine libfuzzer|afl|both --family F --subject S\n"
-            "                     --seconds N --jobs J [--preload LIB]   (fuzz/campaign.sh)\n"
+            "                     --seconds N --jobs J [--preload LIB] [--max-len BYTES]\n"
+            "                     (fuzz/campaign.sh)\n"
             "       heapspec prove [COMPONENT...]   (proofs/prove.sh: Frama-C WP, goals proved)\n"
             "       heapspec version\n");
     return 2;

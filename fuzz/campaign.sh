@@ -3,6 +3,7 @@
 #
 #   fuzz/campaign.sh --engine libfuzzer|afl|both --family F --subject S \
 #                    --seconds N --jobs J [--corpus-dir D] [--expect-fail IDS]
+#                    [--max-len BYTES]
 #
 #   --family       malloc | ring | buddy | mspace | region | gc | spaces (all but malloc: the
 #                  generic harness fuzz/family_fuzzer.c)
@@ -16,6 +17,10 @@
 #   --corpus-dir   kept between campaigns (resumed from, merged into); default
 #                  $HOME/.cache/heapspec-fuzz/<family>-<subject>
 #   --expect-fail  clause ids the subject is known to fail (HEAPSPEC_FUZZ_EXPECT_FAIL)
+#   --max-len      libFuzzer's -max_len, the longest input (default 16384: a trace of
+#                  up to 500 ops). Shorter inputs run faster but reach fewer states
+#                  per CPU second: malloc, ref, 45 s on one core: 128 bytes 20.7k exec/s
+#                  and 3708 features, 1024 bytes 9.3k exec/s and 4421 features.
 #
 # Runs the engine(s) for N seconds on J cores (libFuzzer -fork=J; AFL++ one -M and
 # J-1 -S instances sharing one -o), prints progress, then merges and minimizes the
@@ -28,6 +33,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 engine=libfuzzer family=malloc subject=libc seconds=60 jobs=1 corpus= expect= preload=
+maxlen=16384
 while [ $# -gt 0 ]; do
     case $1 in
     --engine) engine=$2; shift 2 ;;
@@ -38,6 +44,7 @@ while [ $# -gt 0 ]; do
     --corpus-dir) corpus=$2; shift 2 ;;
     --expect-fail) expect=$2; shift 2 ;;
     --preload) preload=$2; shift 2 ;;
+    --max-len) maxlen=$2; shift 2 ;;
     *) echo "campaign.sh: unknown argument $1 (see the header of fuzz/campaign.sh)" >&2; exit 2 ;;
     esac
 done
@@ -50,7 +57,8 @@ ring | buddy | mspace | region | gc | spaces)
     [ "$subject" = ref ] || subject=$(realpath "$subject") ;;
 *) echo "campaign.sh: --family malloc|ring|buddy|mspace|region|gc|spaces" >&2; exit 2 ;;
 esac
-case $seconds$jobs in *[!0-9]*) echo "campaign.sh: --seconds and --jobs take numbers" >&2; exit 2 ;; esac
+case $seconds$jobs$maxlen in *[!0-9]*) echo "campaign.sh: --seconds, --jobs and --max-len take numbers" >&2; exit 2 ;; esac
+[ "$maxlen" -gt 0 ] || { echo "campaign.sh: --max-len takes a positive number" >&2; exit 2; }
 if [ -n "$preload" ]; then
     [ "$family" = malloc ] && [ "$subject" = libc ] ||
         { echo "campaign.sh: --preload is for --family malloc --subject libc" >&2; exit 2; }
@@ -108,7 +116,7 @@ run_libfuzzer() {
     local mode=(-fork="$jobs" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
     [ "$jobs" -gt 1 ] || mode=(-print_final_stats=1)
     timeout -k 10 "$hard" "${pre[@]}" "$bin" "${mode[@]}" \
-        -max_total_time="$seconds" -dict="$dict" -max_len=16384 -timeout=10 -rss_limit_mb=4096 \
+        -max_total_time="$seconds" -dict="$dict" -max_len="$maxlen" -timeout=10 -rss_limit_mb=4096 \
         -artifact_prefix="$work/crashes/" "$fresh" "$corpus" >"$log" 2>&1 &
     local pid=$!
     local status_re='^#[0-9]+:?[[:space:]].*cov: '

@@ -31,8 +31,8 @@ static const struct {
 };
 
 /* Bounds on numbers that cost memory or time: number `idx` (0: a, 1: b,
- * 2: c) of op `op` of `family` is at most `max`, or, with rel < 3, at most
- * number `rel` + `max`. (The PROT of map and set_prot is not bounded: the
+ * 2: c) of op `op` of `family` is at most `max` (clamped), or, with rel < 3,
+ * at most number `rel` + `max` (wrapped: see bounded()). (The PROT of map and set_prot is not bounded: the
  * checker judges the uint32_t the ABI passes, and a bit outside
  * READ|WRITE|EXEC may be refused with -EINVAL; both found by this harness.) */
 #define NOREL 3u /* an absolute bound */
@@ -48,8 +48,9 @@ static const struct {
     {"ring", "peek", 0, (uint64_t)1 << 16, NOREL},
     {"ring", "churn", 1, 32, NOREL},
     {"buddy", "create", 0, 20, NOREL},
-    /* MAX <= MIN + 12: init is linear in 2^(MAX-MIN), and 2^16 nodes made
-     * buddy_create 90% of a run (the corpus has the deep ones) */
+    /* MAX <= MIN + 12: init and the walker are linear in 2^(MAX-MIN), and
+     * 2^16 nodes made buddy_create 90% of a run (the corpus has the deep
+     * ones); wrapped, so the depths 0..12 are equally likely */
     {"buddy", "create", 1, 12, 0},
     {"buddy", "alloc", 0, (uint64_t)1 << 21, NOREL},
     {"buddy", "alloc_order", 0, 24, NOREL},
@@ -134,8 +135,16 @@ static uint64_t bounded(const struct hsf_family *f, unsigned slot, unsigned i, u
 {
     uint64_t max = f->max[slot][i];
     unsigned rel = f->rel[slot][i];
-    if (rel < i)
-        max = *nums[rel] > UINT64_MAX - max ? UINT64_MAX : *nums[rel] + max;
+    if (rel < i) {
+        /* Relative: v above base + max wraps into [base, base + max] (a v
+         * below base, an error the checker judges, stays). Clamping would
+         * make the widest case the usual one: most random bytes are large,
+         * and a buddy of 2^12 blocks is the walker's slowest. */
+        uint64_t base = *nums[rel];
+        if (v > base && v - base > max)
+            return base + (v - base) % (max + 1);
+        return v;
+    }
     return v > max ? max : v;
 }
 
