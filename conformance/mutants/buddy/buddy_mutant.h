@@ -14,7 +14,8 @@
  *   MUT_FREE(b, off)             MUT_BLOCK_SIZE(b, off)     MUT_FREE_BYTES(b)
  *   MUT_LARGEST_FREE(b)          MUT_CHECK(ctx, buf, len)
  *
- * The object exports heapspec_subject() only (ref/subject.lds).
+ * The context, its list of allocators and the exported heapspec_subject()
+ * (the object's only symbol, ref/subject.lds) are mutant_subject.c's.
  */
 #ifndef HEAPSPEC_BUDDY_MUTANT_H
 #define HEAPSPEC_BUDDY_MUTANT_H
@@ -24,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conformance/mutants/mutant_subject.h"
 #include "heapspec/buddy.h"
 #include "heapspec/heapspec.h"
 
@@ -48,64 +50,28 @@
 #ifndef MUT_LARGEST_FREE
 #define MUT_LARGEST_FREE hsr_buddy_largest_free
 #endif
+#ifndef MUT_CHECK
+#define MUT_CHECK mut_ctx_check
+#endif
 
 struct hs_buddy_s {
-    hsr_buddy_t *buddy;
-    struct hs_buddy_s *next, *prev;
+    struct mut_link link; /* first: the context's list (mutant_subject.h) */
+    hsr_buddy_t *buddy;   /* the reference allocator */
 };
-
-struct hs_ctx_s {
-    struct hs_buddy_s *head;
-};
-
-static int mut_open(const struct hs_open_args *args, hs_ctx_t **out)
-{
-    (void)args;
-    hs_ctx_t *c = calloc(1, sizeof *c);
-    if (c == NULL)
-        return -ENOMEM;
-    *out = c;
-    return 0;
-}
-
-static void mut_destroy(hs_ctx_t *c, hs_buddy_t *h)
-{
-    if (h == NULL)
-        return;
-    if (h->prev != NULL)
-        h->prev->next = h->next;
-    else
-        c->head = h->next;
-    if (h->next != NULL)
-        h->next->prev = h->prev;
-    hsr_buddy_destroy(h->buddy);
-    free(h);
-}
-
-static void mut_close(hs_ctx_t *c)
-{
-    while (c->head != NULL)
-        mut_destroy(c, c->head);
-    free(c);
-}
+_Static_assert(offsetof(struct hs_buddy_s, link) == 0, "mutant_subject.c frees through link");
 
 static int mut_create(hs_ctx_t *c, uint32_t min_order, uint32_t max_order, hs_buddy_t **out)
 {
     hs_buddy_t *h = calloc(1, sizeof *h);
     if (h == NULL)
         return -ENOMEM;
-    int err = MUT_CREATE(min_order, max_order, &h->buddy);
-    if (err != 0) {
-        free(h);
-        return err;
-    }
-    h->next = c->head;
-    if (c->head != NULL)
-        c->head->prev = h;
-    c->head = h;
-    *out = h;
-    return 0;
+    int err = mut_handle_add(c, h, MUT_CREATE(min_order, max_order, &h->buddy));
+    if (err == 0)
+        *out = h;
+    return err;
 }
+
+static void mut_destroy(hs_ctx_t *c, hs_buddy_t *h) { mut_handle_destroy(c, h); }
 
 static int mut_alloc(hs_ctx_t *c, hs_buddy_t *h, uint64_t size, uint64_t *off)
 {
@@ -131,18 +97,19 @@ static uint64_t mut_largest_free(hs_ctx_t *c, hs_buddy_t *h)
     return MUT_LARGEST_FREE(h->buddy);
 }
 
-static int mut_check(hs_ctx_t *c, char *buf, size_t len)
+static void mut_release(void *handle)
 {
-#ifdef MUT_CHECK
-    return MUT_CHECK(c, buf, len);
-#else
-    for (const hs_buddy_t *h = c->head; h != NULL; h = h->next)
-        if (!hsr_buddy_check(h->buddy)) {
-            snprintf(buf, len, "%s: an allocator fails the walker", MUT_NAME);
-            return -1;
-        }
-    return 0;
-#endif
+    hs_buddy_t *h = handle;
+    hsr_buddy_destroy(h->buddy);
+}
+
+static int mut_check_one(const void *handle, char *buf, size_t len)
+{
+    const hs_buddy_t *h = handle;
+    if (hsr_buddy_check(h->buddy))
+        return 0;
+    snprintf(buf, len, "%s: an allocator fails the walker", MUT_NAME);
+    return -1;
 }
 
 static const struct hs_buddy_ops mut_buddy_ops = {
@@ -166,17 +133,17 @@ static const struct hs_subject mut_subject = {
     .version = "0",
     .description = "a deliberately broken buddy (conformance/mutants/buddy)",
     .flags = 0,
-    .open = mut_open,
-    .close = mut_close,
+    .open = mut_ctx_open,
+    .close = mut_ctx_close,
     .buddy_ops = &mut_buddy_ops,
-    .check = mut_check,
+    .check = MUT_CHECK,
 };
 
-__attribute__((visibility("default"))) const struct hs_subject *heapspec_subject(void);
-
-const struct hs_subject *heapspec_subject(void)
-{
-    return &mut_subject;
-}
+const struct mut_family mut_family = {
+    .subject = &mut_subject,
+    .refuse_fault_args = false,
+    .release = mut_release,
+    .check = mut_check_one,
+};
 
 #endif /* HEAPSPEC_BUDDY_MUTANT_H */

@@ -21,58 +21,25 @@
  *                 without collecting
  *   MUT_SELFCHECK check always reports an inconsistency         GC-SELFCHECK-1
  *
- * The object exports heapspec_subject() only (ref/subject.lds).
+ * The context, its list of collectors and the exported heapspec_subject()
+ * (the object's only symbol, ref/subject.lds) are mutant_subject.c's.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "conformance/mutants/mutant_subject.h"
 #include "heapspec/gc.h"
 #include "heapspec/heapspec.h"
 
 struct hs_gc_s {
+    struct mut_link link; /* first: the context's list (mutant_subject.h) */
     hsr_gc_t *gc;
     uint64_t max;
     int collected; /* MUT_EDGE: a collection ran */
-    struct hs_gc_s *next, *prev;
 };
-
-struct hs_ctx_s {
-    struct hs_gc_s *head;
-};
-
-static int m_open(const struct hs_open_args *args, hs_ctx_t **out)
-{
-    if (args != NULL && (args->fail_nth_backing != 0 || args->footprint_limit != 0))
-        return -ENOTSUP;
-    hs_ctx_t *c = calloc(1, sizeof *c);
-    if (c == NULL)
-        return -ENOMEM;
-    *out = c;
-    return 0;
-}
-
-static void m_destroy(hs_ctx_t *c, hs_gc_t *g)
-{
-    if (g == NULL)
-        return;
-    if (g->prev != NULL)
-        g->prev->next = g->next;
-    else
-        c->head = g->next;
-    if (g->next != NULL)
-        g->next->prev = g->prev;
-    hsr_gc_destroy(g->gc);
-    free(g);
-}
-
-static void m_close(hs_ctx_t *c)
-{
-    while (c->head != NULL)
-        m_destroy(c, c->head);
-    free(c);
-}
+_Static_assert(offsetof(struct hs_gc_s, link) == 0, "mutant_subject.c frees through link");
 
 static int m_create(hs_ctx_t *c, uint64_t max_bytes, hs_gc_t **out)
 {
@@ -86,19 +53,14 @@ static int m_create(hs_ctx_t *c, uint64_t max_bytes, hs_gc_t **out)
     hs_gc_t *g = calloc(1, sizeof *g);
     if (g == NULL)
         return -ENOMEM;
-    int err = hsr_gc_create(&cfg, &g->gc);
-    if (err != 0) {
-        free(g);
-        return err;
-    }
     g->max = max_bytes;
-    g->next = c->head;
-    if (c->head != NULL)
-        c->head->prev = g;
-    c->head = g;
-    *out = g;
-    return 0;
+    int err = mut_handle_add(c, g, hsr_gc_create(&cfg, &g->gc));
+    if (err == 0)
+        *out = g;
+    return err;
 }
+
+static void m_destroy(hs_ctx_t *c, hs_gc_t *g) { mut_handle_destroy(c, g); }
 
 static void *m_alloc(hs_ctx_t *c, hs_gc_t *g, uint32_t nslots, uint64_t payload)
 {
@@ -243,6 +205,18 @@ static void m_walk(hs_ctx_t *c, hs_gc_t *g, hs_gc_visit_fn fn, void *arg)
 #endif
 }
 
+static void m_release(void *handle)
+{
+    hs_gc_t *g = handle;
+    hsr_gc_destroy(g->gc);
+}
+
+static int m_check_one(const void *handle, char *buf, size_t len)
+{
+    const hs_gc_t *g = handle;
+    return hsr_gc_check(g->gc, 0, buf, len) != 0 ? -1 : 0;
+}
+
 static int m_check(hs_ctx_t *c, char *buf, size_t len)
 {
 #ifdef MUT_SELFCHECK
@@ -250,10 +224,7 @@ static int m_check(hs_ctx_t *c, char *buf, size_t len)
     snprintf(buf, len, "mut-gc-selfcheck: planted inconsistency");
     return -1;
 #else
-    for (const hs_gc_t *g = c->head; g != NULL; g = g->next)
-        if (hsr_gc_check(g->gc, 0, buf, len) != 0)
-            return -1;
-    return 0;
+    return mut_ctx_check(c, buf, len);
 #endif
 }
 
@@ -281,15 +252,15 @@ static const struct hs_subject m_subject = {
     .version = "0",
     .description = "a deliberately broken gc (conformance/mutants/gc)",
     .flags = 0,
-    .open = m_open,
-    .close = m_close,
+    .open = mut_ctx_open,
+    .close = mut_ctx_close,
     .gc_ops = &m_ops,
     .check = m_check,
 };
 
-__attribute__((visibility("default"))) const struct hs_subject *heapspec_subject(void);
-
-const struct hs_subject *heapspec_subject(void)
-{
-    return &m_subject;
-}
+const struct mut_family mut_family = {
+    .subject = &m_subject,
+    .refuse_fault_args = true,
+    .release = m_release,
+    .check = m_check_one,
+};

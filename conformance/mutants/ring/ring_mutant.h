@@ -16,8 +16,8 @@
  *   MUT_OVERRUNS(ring)             MUT_CHECK(ctx)            (0 or -1)
  *
  * The context keeps its rings in a list so that check() can walk them with
- * hsr_ring_check(). The object exports heapspec_subject() only
- * (ref/subject.lds).
+ * hsr_ring_check(); that context and the exported heapspec_subject() (the
+ * object's only symbol, ref/subject.lds) are mutant_subject.c's.
  */
 #ifndef HEAPSPEC_RING_MUTANT_H
 #define HEAPSPEC_RING_MUTANT_H
@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conformance/mutants/mutant_subject.h"
 #include "heapspec/heapspec.h"
 #include "heapspec/ring.h"
 
@@ -51,64 +52,28 @@
 #ifndef MUT_OVERRUNS
 #define MUT_OVERRUNS hsr_ring_overruns
 #endif
+#ifndef MUT_CHECK
+#define MUT_CHECK mut_ctx_check
+#endif
 
 struct hs_ring_s {
-    hsr_ring_t *ring;
-    struct hs_ring_s *next, *prev;
+    struct mut_link link; /* first: the context's list (mutant_subject.h) */
+    hsr_ring_t *ring;     /* the reference ring */
 };
-
-struct hs_ctx_s {
-    struct hs_ring_s *head;
-};
-
-static int mut_open(const struct hs_open_args *args, hs_ctx_t **out)
-{
-    (void)args;
-    hs_ctx_t *c = calloc(1, sizeof *c);
-    if (c == NULL)
-        return -ENOMEM;
-    *out = c;
-    return 0;
-}
-
-static void mut_destroy(hs_ctx_t *c, hs_ring_t *h)
-{
-    if (h == NULL)
-        return;
-    if (h->prev != NULL)
-        h->prev->next = h->next;
-    else
-        c->head = h->next;
-    if (h->next != NULL)
-        h->next->prev = h->prev;
-    hsr_ring_destroy(h->ring);
-    free(h);
-}
-
-static void mut_close(hs_ctx_t *c)
-{
-    while (c->head != NULL)
-        mut_destroy(c, c->head);
-    free(c);
-}
+_Static_assert(offsetof(struct hs_ring_s, link) == 0, "mutant_subject.c frees through link");
 
 static int mut_create(hs_ctx_t *c, uint64_t cap, uint32_t mode, hs_ring_t **out)
 {
     hs_ring_t *h = calloc(1, sizeof *h);
     if (h == NULL)
         return -ENOMEM;
-    int err = MUT_CREATE(cap, mode, &h->ring);
-    if (err != 0) {
-        free(h);
-        return err;
-    }
-    h->next = c->head;
-    if (c->head != NULL)
-        c->head->prev = h;
-    c->head = h;
-    *out = h;
-    return 0;
+    int err = mut_handle_add(c, h, MUT_CREATE(cap, mode, &h->ring));
+    if (err == 0)
+        *out = h;
+    return err;
 }
+
+static void mut_destroy(hs_ctx_t *c, hs_ring_t *h) { mut_handle_destroy(c, h); }
 
 static uint64_t clamp_n(uint64_t n)
 {
@@ -138,18 +103,19 @@ static uint64_t mut_avail(hs_ctx_t *c, hs_ring_t *h) { return MUT_AVAIL(h->ring)
 static uint64_t mut_capacity(hs_ctx_t *c, hs_ring_t *h) { return hsr_ring_capacity(h->ring); }
 static uint64_t mut_overruns(hs_ctx_t *c, hs_ring_t *h) { return MUT_OVERRUNS(h->ring); }
 
-static int mut_check(hs_ctx_t *c, char *buf, size_t len)
+static void mut_release(void *handle)
 {
-#ifdef MUT_CHECK
-    return MUT_CHECK(c, buf, len);
-#else
-    for (const hs_ring_t *h = c->head; h != NULL; h = h->next)
-        if (!hsr_ring_check(h->ring)) {
-            snprintf(buf, len, "%s: a ring fails RingValid", MUT_NAME);
-            return -1;
-        }
-    return 0;
-#endif
+    hs_ring_t *h = handle;
+    hsr_ring_destroy(h->ring);
+}
+
+static int mut_check_one(const void *handle, char *buf, size_t len)
+{
+    const hs_ring_t *h = handle;
+    if (hsr_ring_check(h->ring))
+        return 0;
+    snprintf(buf, len, "%s: a ring fails RingValid", MUT_NAME);
+    return -1;
 }
 
 static const struct hs_ring_ops mut_ring_ops = {
@@ -174,17 +140,17 @@ static const struct hs_subject mut_subject = {
     .version = "0",
     .description = "a deliberately broken ring (conformance/mutants/ring)",
     .flags = 0,
-    .open = mut_open,
-    .close = mut_close,
+    .open = mut_ctx_open,
+    .close = mut_ctx_close,
     .ring_ops = &mut_ring_ops,
-    .check = mut_check,
+    .check = MUT_CHECK,
 };
 
-__attribute__((visibility("default"))) const struct hs_subject *heapspec_subject(void);
-
-const struct hs_subject *heapspec_subject(void)
-{
-    return &mut_subject;
-}
+const struct mut_family mut_family = {
+    .subject = &mut_subject,
+    .refuse_fault_args = false,
+    .release = mut_release,
+    .check = mut_check_one,
+};
 
 #endif /* HEAPSPEC_RING_MUTANT_H */

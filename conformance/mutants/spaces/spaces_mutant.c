@@ -19,7 +19,8 @@
  *
  * Like ref/space/space_subject.c, the wrapper keeps the split's forwarding
  * table and translates pointers the tool holds from before the split.
- * The object exports heapspec_subject() only (ref/subject.lds).
+ * The context, its list of heaps and the exported heapspec_subject() (the
+ * object's only symbol, ref/subject.lds) are mutant_subject.c's.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -29,52 +30,17 @@
 #include <sys/mman.h>
 #endif
 
+#include "conformance/mutants/mutant_subject.h"
 #include "heapspec/heapspec.h"
 #include "heapspec/space.h"
 
 struct hs_spaces_s {
+    struct mut_link link; /* first: the context's list (mutant_subject.h) */
     hsr_spaces_t *heap;
     hsr_spaces_forward_t *fwd;
     size_t nfwd;
-    struct hs_spaces_s *next, *prev;
 };
-
-struct hs_ctx_s {
-    struct hs_spaces_s *head;
-};
-
-static int m_open(const struct hs_open_args *args, hs_ctx_t **out)
-{
-    if (args != NULL && (args->fail_nth_backing != 0 || args->footprint_limit != 0))
-        return -ENOTSUP;
-    hs_ctx_t *c = calloc(1, sizeof *c);
-    if (c == NULL)
-        return -ENOMEM;
-    *out = c;
-    return 0;
-}
-
-static void m_destroy(hs_ctx_t *c, hs_spaces_t *h)
-{
-    if (h == NULL)
-        return;
-    if (h->prev != NULL)
-        h->prev->next = h->next;
-    else
-        c->head = h->next;
-    if (h->next != NULL)
-        h->next->prev = h->prev;
-    hsr_spaces_destroy(h->heap);
-    hsr_spaces_forward_free(h->fwd);
-    free(h);
-}
-
-static void m_close(hs_ctx_t *c)
-{
-    while (c->head != NULL)
-        m_destroy(c, c->head);
-    free(c);
-}
+_Static_assert(offsetof(struct hs_spaces_s, link) == 0, "mutant_subject.c frees through link");
 
 #ifdef MUT_SHARED
 /* Replaces the mapping under [begin, begin+cap) by a shared anonymous one
@@ -89,6 +55,17 @@ static void make_shared(char *begin, uint64_t cap, uint64_t keep)
         begin)
         memcpy(begin, save, keep);
     free(save);
+}
+
+/* The planted bug: the main and non-moving spaces of a new heap turn shared. */
+static void share_spaces(hsr_spaces_t *heap)
+{
+    hsr_space_info_t info[5];
+    size_t n = hsr_spaces_list(heap, info, 5);
+    for (size_t i = 0; i < n; i++)
+        if (info[i].continuous && info[i].begin != NULL &&
+            (info[i].kind == HSR_SPACE_MAIN || info[i].kind == HSR_SPACE_NON_MOVING))
+            make_shared(info[i].begin, info[i].capacity, info[i].footprint);
 }
 #endif
 
@@ -110,25 +87,17 @@ static int m_create(hs_ctx_t *c, const struct hs_spaces_config *cfg, hs_spaces_t
     if (h == NULL)
         return -ENOMEM;
     int err = hsr_spaces_create(&rc, &h->heap);
-    if (err != 0) {
-        free(h);
-        return err;
-    }
 #ifdef MUT_SHARED
-    hsr_space_info_t info[5];
-    size_t n = hsr_spaces_list(h->heap, info, 5);
-    for (size_t i = 0; i < n; i++)
-        if (info[i].continuous && info[i].begin != NULL &&
-            (info[i].kind == HSR_SPACE_MAIN || info[i].kind == HSR_SPACE_NON_MOVING))
-            make_shared(info[i].begin, info[i].capacity, info[i].footprint);
+    if (err == 0)
+        share_spaces(h->heap);
 #endif
-    h->next = c->head;
-    if (c->head != NULL)
-        c->head->prev = h;
-    c->head = h;
-    *out = h;
-    return 0;
+    err = mut_handle_add(c, h, err);
+    if (err == 0)
+        *out = h;
+    return err;
 }
+
+static void m_destroy(hs_ctx_t *c, hs_spaces_t *h) { mut_handle_destroy(c, h); }
 
 /* The current address of an object held from before the split. */
 static void *cur(const hs_spaces_t *h, const void *p)
@@ -224,6 +193,19 @@ static void *m_forward(hs_ctx_t *c, hs_spaces_t *h, const void *p)
     return hsr_spaces_space_of(h->heap, q) == HSR_SPACE_NONE ? NULL : q;
 }
 
+static void m_release(void *handle)
+{
+    hs_spaces_t *h = handle;
+    hsr_spaces_destroy(h->heap);
+    hsr_spaces_forward_free(h->fwd);
+}
+
+static int m_check_one(const void *handle, char *buf, size_t len)
+{
+    const hs_spaces_t *h = handle;
+    return hsr_spaces_check(h->heap, buf, len) != 0 ? -1 : 0;
+}
+
 static int m_check(hs_ctx_t *c, char *buf, size_t len)
 {
 #ifdef MUT_SELFCHECK
@@ -231,10 +213,7 @@ static int m_check(hs_ctx_t *c, char *buf, size_t len)
     snprintf(buf, len, "mut-spaces-selfcheck: planted inconsistency");
     return -1;
 #else
-    for (const hs_spaces_t *h = c->head; h != NULL; h = h->next)
-        if (hsr_spaces_check(h->heap, buf, len) != 0)
-            return -1;
-    return 0;
+    return mut_ctx_check(c, buf, len);
 #endif
 }
 
@@ -262,15 +241,15 @@ static const struct hs_subject m_subject = {
     .version = "0",
     .description = "a deliberately broken spaces heap (conformance/mutants/spaces)",
     .flags = 0,
-    .open = m_open,
-    .close = m_close,
+    .open = mut_ctx_open,
+    .close = mut_ctx_close,
     .spaces_ops = &m_ops,
     .check = m_check,
 };
 
-__attribute__((visibility("default"))) const struct hs_subject *heapspec_subject(void);
-
-const struct hs_subject *heapspec_subject(void)
-{
-    return &m_subject;
-}
+const struct mut_family mut_family = {
+    .subject = &m_subject,
+    .refuse_fault_args = true,
+    .release = m_release,
+    .check = m_check_one,
+};
