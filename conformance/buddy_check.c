@@ -95,15 +95,10 @@ struct bid {
 };
 
 struct run {
+    struct hst_run run; /* first: the state every family's run shares */
     struct hs_buddy_ops ops; /* zero-extended copy of the subject's table */
-    uint32_t idn; /* hst_case_id_bound(): the ids the trace names are below it */
-    hs_ctx_t *ctx;
-    struct hst_sink *sink;
-    struct hst_arena *arena;
     struct sbuddy *bd; /* HST_MAX_ID + 1 allocators */
     struct bid *bk;    /* HST_MAX_ID + 1 blocks */
-    uint32_t pos;
-    bool oom;          /* the arena could not hold a shadow */
 };
 
 /* ------------------------------------------------------------ helpers */
@@ -185,7 +180,7 @@ static struct sbuddy *usable(struct run *r, uint32_t id)
 /* After every mutation: free_bytes and largest_free against the shadow. */
 static bool check_counters(struct run *r, uint32_t id, struct sbuddy *g, const char *when)
 {
-    uint64_t fb = r->ops.free_bytes(r->ctx, g->h);
+    uint64_t fb = r->ops.free_bytes(r->run.ctx, g->h);
     uint64_t want = g->range - g->used;
     if (!judge(r, HSC_BUDDY_ACCOUNT_1, fb == want,
                "allocator #%u (orders %u..%u, %u blocks live): free_bytes() is %llu, want %llu %s",
@@ -193,7 +188,7 @@ static bool check_counters(struct run *r, uint32_t id, struct sbuddy *g, const c
         g->bad = 1;
         return false;
     }
-    uint64_t lf = r->ops.largest_free(r->ctx, g->h);
+    uint64_t lf = r->ops.largest_free(r->run.ctx, g->h);
     uint64_t wl = shadow_largest(g);
     if (!judge(r, HSC_BUDDY_MERGE_1, lf == wl,
                "allocator #%u (orders %u..%u, %u blocks live, %llu bytes free): largest_free() "
@@ -230,7 +225,7 @@ static void op_destroy(struct run *r, uint32_t id)
     struct sblk *set = g->set; /* the arena keeps it; reused by the next create */
     memset(g, 0, sizeof *g);
     g->set = set;
-    r->ops.destroy(r->ctx, h);
+    r->ops.destroy(r->run.ctx, h);
 }
 
 static void op_create(struct run *r, const struct hst_op *op)
@@ -241,14 +236,14 @@ static void op_create(struct run *r, const struct hst_op *op)
     op_destroy(r, id);
     hs_buddy_t *const sentinel = (hs_buddy_t *)(uintptr_t)0x5e5e5e5e5e5e5e50ull;
     hs_buddy_t *h = sentinel;
-    int rc = r->ops.create(r->ctx, mn, mx, &h);
+    int rc = r->ops.create(r->run.ctx, mn, mx, &h);
     bool made = rc == 0 && h != sentinel && h != NULL;
     if (mn > mx || mx > 62) {
         judge(r, HSC_BUDDY_CREATE_1, rc == -EINVAL && h == sentinel,
               "create(min_order %u, max_order %u) returned %d%s, want -EINVAL and nothing made",
               mn, mx, rc, h != sentinel ? " and stored a handle" : "");
         if (made)
-            r->ops.destroy(r->ctx, h);
+            r->ops.destroy(r->run.ctx, h);
         return;
     }
     bool must = mx <= 30 && mx - mn <= 12;
@@ -258,7 +253,7 @@ static void op_create(struct run *r, const struct hst_op *op)
                    (void *)h))
             return;
     } else {
-        hst_branch(r->sink, HSC_BUDDY_CREATE_3, "orders %s: %s",
+        hst_branch(r->run.sink, HSC_BUDDY_CREATE_3, "orders %s: %s",
                    mx > 30 ? "max_order > 30" : "depth > 12",
                    rc == 0 ? "created" : rc == -ENOMEM ? "-ENOMEM"
                                        : rc == -EINVAL ? "-EINVAL" : "another error");
@@ -267,10 +262,10 @@ static void op_create(struct run *r, const struct hst_op *op)
     }
     struct sbuddy *g = &r->bd[id];
     if (g->set == NULL)
-        g->set = hst_arena_alloc(r->arena, sizeof(struct sblk) * SET_CAP);
+        g->set = hst_arena_alloc(r->run.arena, sizeof(struct sblk) * SET_CAP);
     if (g->set == NULL) {
-        r->oom = true;
-        r->ops.destroy(r->ctx, h);
+        r->run.oom = true;
+        r->ops.destroy(r->run.ctx, h);
         return;
     }
     g->h = h;
@@ -284,7 +279,7 @@ static void op_create(struct run *r, const struct hst_op *op)
         check_counters(r, id, g, "of a new allocator");
         return;
     }
-    uint64_t fb = r->ops.free_bytes(r->ctx, h), lf = r->ops.largest_free(r->ctx, h);
+    uint64_t fb = r->ops.free_bytes(r->run.ctx, h), lf = r->ops.largest_free(r->run.ctx, h);
     if (!judge(r, HSC_BUDDY_CREATE_2, fb == g->range && lf == g->range,
                "new allocator #%u (orders %u..%u): free_bytes %llu, largest_free %llu, want %llu "
                "for both",
@@ -300,14 +295,14 @@ static void do_alloc(struct run *r, uint32_t bid_, struct sbuddy *g, uint32_t k,
     const char *call = by_order ? "alloc_order" : "alloc";
     if (g->n == SET_CAP)
         return; /* the shadow is full: not performed */
-    uint64_t fb0 = r->ops.free_bytes(r->ctx, g->h);
+    uint64_t fb0 = r->ops.free_bytes(r->run.ctx, g->h);
     uint64_t off = 0x5e5e5e5e5e5e5e5eull;
-    int rc = by_order ? r->ops.alloc_order(r->ctx, g->h, arg > UINT32_MAX ? UINT32_MAX
-                                                                          : (uint32_t)arg, &off)
-                      : r->ops.alloc(r->ctx, g->h, arg, &off);
+    int rc = by_order ? r->ops.alloc_order(r->run.ctx, g->h,
+                                           arg > UINT32_MAX ? UINT32_MAX : (uint32_t)arg, &off)
+                      : r->ops.alloc(r->run.ctx, g->h, arg, &off);
     if (want == 0 || want == UINT64_MAX) {
         bool ok = want == 0 ? rc == -EINVAL : by_order ? rc < 0 : rc == -ENOMEM;
-        uint64_t fb = r->ops.free_bytes(r->ctx, g->h);
+        uint64_t fb = r->ops.free_bytes(r->run.ctx, g->h);
         if (!judge(r, HSC_BUDDY_ALLOC_2, ok && fb == fb0,
                    "%s(%llu) on allocator #%u (orders %u..%u) returned %d, want %s; free_bytes "
                    "%llu -> %llu",
@@ -321,7 +316,7 @@ static void do_alloc(struct run *r, uint32_t bid_, struct sbuddy *g, uint32_t k,
     }
     bool fits = shadow_largest(g) >= want;
     if (rc != 0) {
-        uint64_t fb = r->ops.free_bytes(r->ctx, g->h);
+        uint64_t fb = r->ops.free_bytes(r->run.ctx, g->h);
         if (!judge(r, HSC_BUDDY_ALLOC_3, !fits && rc == -ENOMEM && fb == fb0,
                    "%s(%llu) on allocator #%u (orders %u..%u, %llu bytes free, largest aligned "
                    "free block %llu) returned %d, want %s; free_bytes %llu -> %llu",
@@ -338,7 +333,7 @@ static void do_alloc(struct run *r, uint32_t bid_, struct sbuddy *g, uint32_t k,
                "its size %llu inside [0, %llu)",
                call, (ull)arg, bid_, g->min, g->max, (ull)off, (ull)want, (ull)g->range))
         return;
-    int64_t bs = r->ops.block_size(r->ctx, g->h, off);
+    int64_t bs = r->ops.block_size(r->run.ctx, g->h, off);
     if (!judge(r, HSC_BUDDY_ALLOC_1, bs >= 0 && (uint64_t)bs == want,
                "%s(%llu) on allocator #%u gave a block at %llu whose block_size is %lld, want the "
                "rounded size %llu",
@@ -397,7 +392,7 @@ static void op_alloc(struct run *r, const struct hst_op *op, uint32_t bid_, stru
 static void free_entry(struct run *r, uint32_t bid_, struct sbuddy *g, uint32_t i)
 {
     struct sblk b = g->set[i];
-    int rc = r->ops.free(r->ctx, g->h, b.off);
+    int rc = r->ops.free(r->run.ctx, g->h, b.off);
     if (!judge(r, HSC_BUDDY_FREE_1, rc == 0,
                "free(%llu) of a live block of %llu bytes on allocator #%u returned %d, want 0",
                (ull)b.off, (ull)b.size, bid_, rc)) {
@@ -411,7 +406,7 @@ static void free_entry(struct run *r, uint32_t bid_, struct sbuddy *g, uint32_t 
     memmove(&g->set[i], &g->set[i + 1], sizeof g->set[0] * (g->n - i - 1));
     g->n--;
     g->used -= b.size;
-    int64_t bs = r->ops.block_size(r->ctx, g->h, b.off);
+    int64_t bs = r->ops.block_size(r->run.ctx, g->h, b.off);
     if (!judge(r, HSC_BUDDY_FREE_1, bs == -EINVAL,
                "after free(%llu) on allocator #%u, block_size(%llu) is %lld, want -EINVAL",
                (ull)b.off, bid_, (ull)b.off, (long long)bs)) {
@@ -430,9 +425,9 @@ static void free_at(struct run *r, uint32_t bid_, struct sbuddy *g, uint64_t off
         free_entry(r, bid_, g, (uint32_t)i);
         return;
     }
-    uint64_t fb0 = r->ops.free_bytes(r->ctx, g->h), lf0 = r->ops.largest_free(r->ctx, g->h);
-    int rc = r->ops.free(r->ctx, g->h, off);
-    uint64_t fb = r->ops.free_bytes(r->ctx, g->h), lf = r->ops.largest_free(r->ctx, g->h);
+    uint64_t fb0 = r->ops.free_bytes(r->run.ctx, g->h), lf0 = r->ops.largest_free(r->run.ctx, g->h);
+    int rc = r->ops.free(r->run.ctx, g->h, off);
+    uint64_t fb = r->ops.free_bytes(r->run.ctx, g->h), lf = r->ops.largest_free(r->run.ctx, g->h);
     uint32_t j = set_lower(g, off);
     const char *kind = off >= g->range                      ? "out of range"
                        : off % g->unit != 0                  ? "unaligned"
@@ -451,7 +446,7 @@ static void size_at(struct run *r, uint32_t bid_, struct sbuddy *g, uint64_t off
 {
     int64_t i = set_find(g, off);
     int64_t want = i >= 0 ? (int64_t)g->set[i].size : -EINVAL;
-    int64_t bs = r->ops.block_size(r->ctx, g->h, off);
+    int64_t bs = r->ops.block_size(r->run.ctx, g->h, off);
     if (!judge(r, HSC_BUDDY_SIZE_1, bs == want,
                "block_size(%llu) on allocator #%u (orders %u..%u) is %lld, want %lld%s",
                (ull)off, bid_, g->min, g->max, (long long)bs, (long long)want,
@@ -495,106 +490,101 @@ static void op_churn(struct run *r, const struct hst_op *op, uint32_t bid_, stru
 
 static bool buddy_offered(const struct hs_subject *s)
 {
-    return HS_HAS_FIELD(s, struct hs_subject, buddy_ops) && s->buddy_ops != NULL;
+    return HST_OFFERS(s, buddy_ops);
 }
+
+static int buddy_step(struct hst_run *run, const struct hst_op *op)
+{
+    struct run *r = (struct run *)run;
+    if (op->kind == BO_CREATE) {
+        op_create(r, op);
+        return 0;
+    }
+    if (op->kind == BO_DESTROY) {
+        if (op->dst <= HST_MAX_ID)
+            op_destroy(r, op->dst);
+        return 0;
+    }
+    if (op->kind == BO_REFREE) {
+        /* only after #k was freed (and its allocator still lives) */
+        if (op->dst > HST_MAX_ID || !r->bk[op->dst].was)
+            return 0;
+        struct sbuddy *g = usable(r, r->bk[op->dst].b);
+        if (g != NULL)
+            free_at(r, r->bk[op->dst].b, g, r->bk[op->dst].off);
+        return 0;
+    }
+    if (op->kind == BO_FREE) {
+        /* a block that was never made (a minimized trace) is skipped */
+        if (op->dst > HST_MAX_ID || !r->bk[op->dst].live)
+            return 0;
+        uint32_t b = r->bk[op->dst].b;
+        struct sbuddy *g = usable(r, b);
+        int64_t at = g ? set_find(g, r->bk[op->dst].off) : -1;
+        if (at >= 0)
+            free_entry(r, b, g, (uint32_t)at);
+        return 0;
+    }
+    uint32_t b = op->kind == BO_ALLOC || op->kind == BO_ALLOC_ORDER ? op->src : op->dst;
+    struct sbuddy *g = usable(r, b);
+    if (g == NULL)
+        return 0;
+    switch (op->kind) {
+    case BO_ALLOC: case BO_ALLOC_ORDER:
+        if (op->dst <= HST_MAX_ID)
+            op_alloc(r, op, b, g);
+        break;
+    case BO_FREE_AT:
+        free_at(r, b, g, op->a);
+        break;
+    case BO_SIZE_AT:
+        size_at(r, b, g, op->a);
+        break;
+    case BO_FREE_ALL:
+        while (g->n > 0 && !g->bad)
+            free_entry(r, b, g, 0);
+        break;
+    case BO_CHURN:
+        op_churn(r, op, b, g);
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+/* End of the trace: free every block of allocator id (judged: the allocator
+ * must end as one free block of 2^max_order), then destroy it; not into a
+ * broken one. */
+static void buddy_end(struct hst_run *run, uint32_t id)
+{
+    struct run *r = (struct run *)run;
+    struct sbuddy *g = usable(r, id);
+    while (g != NULL && g->n > 0 && !g->bad)
+        free_entry(r, id, g, 0);
+    if (r->bd[id].live && !run->sink->failed)
+        op_destroy(r, id);
+}
+
+static const struct hst_run_hooks buddy_hooks = {buddy_step, NULL, buddy_end};
 
 static int buddy_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct hst_case *cs,
                      struct hst_sink *sink, struct hst_arena *arena)
 {
-    struct run *r = hst_arena_alloc(arena, sizeof *r);
+    struct run *r = hst_run_alloc(sizeof *r, ctx, cs, sink, arena);
     if (r == NULL || !buddy_offered(subj))
         return -1;
-    r->ctx = ctx;
-    r->sink = sink;
-    r->arena = arena;
-    r->idn = hst_case_id_bound(cs);
-    const struct hs_buddy_ops *o = subj->buddy_ops;
-    hst_copy_table(&r->ops, sizeof r->ops, o);
+    hst_copy_table(&r->ops, sizeof r->ops, subj->buddy_ops);
     r->bd = hst_arena_alloc(arena, sizeof(struct sbuddy) * (HST_MAX_ID + 1u));
     r->bk = hst_arena_alloc(arena, sizeof(struct bid) * (HST_MAX_ID + 1u));
     if (r->bd == NULL || r->bk == NULL)
         return -1;
-    r->pos = 1;
-    *sink->pos = 1;
-    if (!judge(r, HSC_BUDDY_CREATE_2,
-               r->ops.create && r->ops.destroy && r->ops.alloc && r->ops.alloc_order &&
-                   r->ops.free && r->ops.block_size && r->ops.free_bytes && r->ops.largest_free,
-               "the subject's hs_buddy_ops lacks a function every buddy subject must offer"))
+    if (!hst_run_complete(&r->run, HSC_BUDDY_CREATE_2, "buddy",
+                          r->ops.create && r->ops.destroy && r->ops.alloc &&
+                              r->ops.alloc_order && r->ops.free && r->ops.block_size &&
+                              r->ops.free_bytes && r->ops.largest_free))
         return 0;
-    for (uint32_t i = 0; i < cs->nops && !r->oom; i++) {
-        const struct hst_op *op = &cs->ops[i];
-        r->pos = i + 1;
-        *sink->pos = r->pos;
-        if (op->kind == BO_CREATE) {
-            op_create(r, op);
-            continue;
-        }
-        if (op->kind == BO_DESTROY) {
-            if (op->dst <= HST_MAX_ID)
-                op_destroy(r, op->dst);
-            continue;
-        }
-        if (op->kind == BO_REFREE) {
-            /* only after #k was freed (and its allocator still lives) */
-            if (op->dst > HST_MAX_ID || !r->bk[op->dst].was)
-                continue;
-            struct sbuddy *g = usable(r, r->bk[op->dst].b);
-            if (g != NULL)
-                free_at(r, r->bk[op->dst].b, g, r->bk[op->dst].off);
-            continue;
-        }
-        if (op->kind == BO_FREE) {
-            /* a block that was never made (a minimized trace) is skipped */
-            if (op->dst > HST_MAX_ID || !r->bk[op->dst].live)
-                continue;
-            uint32_t b = r->bk[op->dst].b;
-            struct sbuddy *g = usable(r, b);
-            int64_t at = g ? set_find(g, r->bk[op->dst].off) : -1;
-            if (at >= 0)
-                free_entry(r, b, g, (uint32_t)at);
-            continue;
-        }
-        uint32_t b = op->kind == BO_ALLOC || op->kind == BO_ALLOC_ORDER ? op->src : op->dst;
-        struct sbuddy *g = usable(r, b);
-        if (g == NULL)
-            continue;
-        switch (op->kind) {
-        case BO_ALLOC: case BO_ALLOC_ORDER:
-            if (op->dst <= HST_MAX_ID)
-                op_alloc(r, op, b, g);
-            break;
-        case BO_FREE_AT:
-            free_at(r, b, g, op->a);
-            break;
-        case BO_SIZE_AT:
-            size_at(r, b, g, op->a);
-            break;
-        case BO_FREE_ALL:
-            while (g->n > 0 && !g->bad)
-                free_entry(r, b, g, 0);
-            break;
-        case BO_CHURN:
-            op_churn(r, op, b, g);
-            break;
-        default:
-            break;
-        }
-    }
-    if (r->oom)
-        return -1;
-    /* End of the trace: free every block (judged: the allocator must end as
-     * one free block of 2^max_order), then destroy; not into a broken one. */
-    r->pos = cs->nops + 1;
-    *sink->pos = r->pos;
-    if (!sink->failed)
-        for (uint32_t id = 0; id < r->idn; id++) {
-            struct sbuddy *g = usable(r, id);
-            while (g != NULL && g->n > 0 && !g->bad)
-                free_entry(r, id, g, 0);
-            if (r->bd[id].live && !sink->failed)
-                op_destroy(r, id);
-        }
-    return 0;
+    return hst_run_trace(&r->run, &buddy_hooks);
 }
 
 const struct hst_family hst_buddy_family = {

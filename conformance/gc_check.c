@@ -103,21 +103,18 @@ struct gheap {
 };
 
 struct run {
+    struct hst_run run; /* first: the state every family's run shares */
     struct hs_gc_ops ops; /* zero-extended copy */
-    uint32_t idn; /* hst_case_id_bound(): the heap ids the trace names are below it */
-    hs_ctx_t *ctx;
-    struct hst_sink *sink;
-    struct hst_arena *arena;
     struct gheap *hp;     /* NOBJ heaps */
     struct gobj *ob;      /* NOBJ objects */
     uint32_t *list;       /* ids of objects ALIVE (compacted lazily) */
     uint32_t nlist;
     uint32_t *stack;      /* marking */
     struct hst_iset by_obj, by_pay;
-    uint32_t pos, stamp, next_auto;
+    uint32_t stamp, next_auto;
     uint32_t list_pass; /* compactions of `list` (keeps each id once) */
     uint64_t seq;
-    bool precise, has_live, has_walk, oom, oom_fig;
+    bool precise, has_live, has_walk, oom_fig;
 };
 
 #define judge(r, c, ok, ...) HST_JUDGE(r, c, ok, __VA_ARGS__)
@@ -229,11 +226,11 @@ static bool intact(struct run *r, uint32_t id, int c, const char *when)
     struct gobj *o = &r->ob[id];
     struct gheap *g = &r->hp[o->g];
     if (r->has_live && !judge(r, c == HSC_GC_KEEP_2 ? HSC_GC_KEEP_1 : c,
-                              r->ops.is_live(r->ctx, g->h, o->p) == 1,
+                              r->ops.is_live(r->run.ctx, g->h, o->p) == 1,
                               "reachable object #%u (%u slots, %llu bytes payload) is not live %s",
                               id, o->nslots, (ull)o->payload, when))
         return false;
-    void *pay = o->payload ? r->ops.payload(r->ctx, g->h, o->p) : NULL;
+    void *pay = o->payload ? r->ops.payload(r->run.ctx, g->h, o->p) : NULL;
     if (o->payload && !judge(r, c, pay == o->pay,
                              "payload(#%u) moved from %p to %p %s", id, (void *)o->pay, pay, when))
         return false;
@@ -245,7 +242,7 @@ static bool intact(struct run *r, uint32_t id, int c, const char *when)
     for (uint32_t s = 0; s < o->nslots; s++) {
         uint32_t t = o->slot[s];
         void *want = t == NO_ID ? NULL : r->ob[t].p;
-        void *got = r->ops.get_ref(r->ctx, g->h, o->p, s);
+        void *got = r->ops.get_ref(r->run.ctx, g->h, o->p, s);
         if (!judge(r, c, got == want, "reachable object #%u: slot %u holds %p, want %p (#%d) %s",
                    id, s, got, want, t == NO_ID ? -1 : (int)t, when))
             return false;
@@ -319,7 +316,7 @@ static void judge_walk(struct run *r, uint32_t gid)
     }
     struct walkst w = {r, gid, 0, 0, 0, NULL};
     r->stamp++;
-    r->ops.walk(r->ctx, g->h, visit, &w);
+    r->ops.walk(r->run.ctx, g->h, visit, &w);
     uint32_t missing = 0, extra = 0, first = NO_ID;
     for (uint32_t i = 0; i < r->nlist; i++) {
         struct gobj *o = &r->ob[r->list[i]];
@@ -358,7 +355,7 @@ static void op_destroy(struct run *r, uint32_t gid)
             forget(r, r->list[i], S_GONE);
     hs_gc_t *h = g->h;
     memset(g, 0, sizeof *g);
-    r->ops.destroy(r->ctx, h);
+    r->ops.destroy(r->run.ctx, h);
 }
 
 static void op_create(struct run *r, uint32_t gid, uint64_t max)
@@ -366,13 +363,13 @@ static void op_create(struct run *r, uint32_t gid, uint64_t max)
     op_destroy(r, gid);
     hs_gc_t *const sentinel = (hs_gc_t *)(uintptr_t)0x5e5e5e5e5e5e5e50ull;
     hs_gc_t *h = sentinel;
-    int rc = r->ops.create(r->ctx, max, &h);
+    int rc = r->ops.create(r->run.ctx, max, &h);
     bool made = rc == 0 && h != sentinel && h != NULL;
     if (max == 0) {
-        hst_branch(r->sink, HSC_GC_CREATE_2, "create(0): %s",
+        hst_branch(r->run.sink, HSC_GC_CREATE_2, "create(0): %s",
                    made ? "accepted" : rc == -EINVAL ? "-EINVAL" : "another error");
         if (made)
-            r->ops.destroy(r->ctx, h);
+            r->ops.destroy(r->run.ctx, h);
         return;
     }
     bool must = max >= (64u << 10) && max <= (256u << 20);
@@ -408,7 +405,7 @@ static bool admit(struct run *r, uint32_t id, uint32_t gid, void *p, uint32_t ns
     }
     char *pp = NULL;
     if (pay > 0) {
-        pp = r->ops.payload(r->ctx, g->h, p);
+        pp = r->ops.payload(r->run.ctx, g->h, p);
         if (!judge(r, HSC_GC_ALLOC_1, pp != NULL, "payload() of a new object of %llu bytes is NULL",
                    (ull)pay)) {
             g->bad = 1;
@@ -455,7 +452,7 @@ static bool admit(struct run *r, uint32_t id, uint32_t gid, void *p, uint32_t ns
         return false;
     }
     for (uint32_t s = 0; s < ns; s++) {
-        void *t = r->ops.get_ref(r->ctx, g->h, p, s);
+        void *t = r->ops.get_ref(r->run.ctx, g->h, p, s);
         if (!judge(r, HSC_GC_ALLOC_1, t == NULL, "new object (%u slots): slot %u is %p, not NULL",
                    ns, s, t)) {
             g->bad = 1;
@@ -466,9 +463,9 @@ static bool admit(struct run *r, uint32_t id, uint32_t gid, void *p, uint32_t ns
     uint32_t *slots = NULL;
     memset(o, 0, sizeof *o);
     if (ns > 0) {
-        slots = hst_arena_alloc(r->arena, sizeof(uint32_t) * ns);
+        slots = hst_arena_alloc(r->run.arena, sizeof(uint32_t) * ns);
         if (slots == NULL) {
-            r->oom = true;
+            r->run.oom = true;
             return false;
         }
         for (uint32_t s = 0; s < ns; s++)
@@ -499,7 +496,7 @@ static uint64_t held_bytes(struct run *r, uint32_t gid)
     for (uint32_t id = 0; id < NOBJ; id++) {
         struct gobj *o = &r->ob[id];
         if ((o->state == S_ALIVE || o->state == S_MAYBE) && o->g == gid &&
-            r->ops.is_live(r->ctx, r->hp[gid].h, o->p) == 1)
+            r->ops.is_live(r->run.ctx, r->hp[gid].h, o->p) == 1)
             bytes += obj_bytes(o);
     }
     return bytes;
@@ -529,7 +526,7 @@ static bool do_alloc(struct run *r, uint32_t id, uint32_t gid, uint32_t ns, uint
     if (id < NOBJ && r->ob[id].state == S_ALIVE)
         return false; /* a trace that allocates under a live name: skipped, as in the
                          malloc checker (the old object would leave the shadow's sight) */
-    void *p = r->ops.alloc(r->ctx, g->h, ns, pay);
+    void *p = r->ops.alloc(r->run.ctx, g->h, ns, pay);
     if (null)
         *null = p == NULL;
     if (p == NULL) {
@@ -558,7 +555,7 @@ static struct gobj *present(struct run *r, uint32_t id)
     if (o == NULL || !r->has_live)
         return o;
     struct gheap *g = &r->hp[o->g];
-    if (r->ops.is_live(r->ctx, g->h, o->p) == 1)
+    if (r->ops.is_live(r->run.ctx, g->h, o->p) == 1)
         return o;
     compute_reach(r, o->g);
     if (!judge(r, HSC_GC_KEEP_1, !o->reach,
@@ -577,9 +574,9 @@ static void do_set(struct run *r, uint32_t id, uint32_t slot, uint32_t t)
     if (t != NO_ID && (to == NULL || to->g != o->g))
         return;
     struct gheap *g = &r->hp[o->g];
-    r->ops.set_ref(r->ctx, g->h, o->p, slot, to ? to->p : NULL);
+    r->ops.set_ref(r->run.ctx, g->h, o->p, slot, to ? to->p : NULL);
     o->slot[slot] = t;
-    void *got = r->ops.get_ref(r->ctx, g->h, o->p, slot);
+    void *got = r->ops.get_ref(r->run.ctx, g->h, o->p, slot);
     if (!judge(r, HSC_GC_REF_1, got == (to ? to->p : NULL),
                "set_ref(#%u, %u, %p) then get_ref gives %p", id, slot, to ? to->p : NULL, got))
         g->bad = 1;
@@ -633,7 +630,7 @@ static bool ends_ok(struct run *r, uint32_t gid, const uint32_t ends[2], bool re
             forget(r, id, S_MAYBE);
             continue;
         }
-        if (r->has_live && !judge(r, HSC_GC_EDGE_2, r->ops.is_live(r->ctx, g->h, o->p) == 0,
+        if (r->has_live && !judge(r, HSC_GC_EDGE_2, r->ops.is_live(r->run.ctx, g->h, o->p) == 0,
                                   "unreachable object #%u is still live %s", id, when)) {
             g->bad = 1;
             return false;
@@ -655,10 +652,10 @@ static void do_collect(struct run *r, uint32_t gid)
     for (uint32_t i = 0; i < r->nlist && countable; i++) {
         struct gobj *o = &r->ob[r->list[i]];
         if (o->state == S_ALIVE && o->g == gid && !o->reach &&
-            r->ops.is_live(r->ctx, g->h, o->p) == 1)
+            r->ops.is_live(r->run.ctx, g->h, o->p) == 1)
             want++;
     }
-    int64_t n = r->ops.collect(r->ctx, g->h);
+    int64_t n = r->ops.collect(r->run.ctx, g->h);
     if (!judge(r, HSC_GC_COLLECT_1, n >= 0, "collect() on heap #%u returned %lld", gid,
                (long long)n)) {
         g->bad = 1;
@@ -695,7 +692,7 @@ static void do_collect(struct run *r, uint32_t gid)
         if (r->has_live) {
             int c = on_cycle(r, id) ? HSC_GC_CYCLE_1
                                     : o->was_reached ? HSC_GC_ROOT_1 : HSC_GC_FREE_1;
-            if (!judge(r, c, r->ops.is_live(r->ctx, g->h, o->p) == 0,
+            if (!judge(r, c, r->ops.is_live(r->run.ctx, g->h, o->p) == 0,
                        "unreachable object #%u (%u slots, %llu bytes%s) is still live after a "
                        "full collection of heap #%u",
                        id, o->nslots, (ull)o->payload,
@@ -727,17 +724,17 @@ static void do_root(struct run *r, uint32_t id, bool add)
         return;
     struct gheap *g = &r->hp[o->g];
     if (add) {
-        r->ops.root_add(r->ctx, g->h, o->p);
+        r->ops.root_add(r->run.ctx, g->h, o->p);
         o->roots++;
     } else {
-        r->ops.root_remove(r->ctx, g->h, o->p);
+        r->ops.root_remove(r->run.ctx, g->h, o->p);
         o->roots--;
         if (o->roots > 0) {
             /* still a root: the next collection must keep it (ROOT-2) */
-            int64_t n = r->ops.collect(r->ctx, g->h);
+            int64_t n = r->ops.collect(r->run.ctx, g->h);
             (void)n;
             if (r->has_live &&
-                !judge(r, HSC_GC_ROOT_2, r->ops.is_live(r->ctx, g->h, o->p) == 1,
+                !judge(r, HSC_GC_ROOT_2, r->ops.is_live(r->run.ctx, g->h, o->p) == 1,
                        "object #%u added as a root %u+1 times, removed once, was freed by a "
                        "collection", id, o->roots))
                 g->bad = 1;
@@ -758,7 +755,7 @@ static void op_exhaust(struct run *r, uint32_t gid, uint64_t pay, uint64_t count
     uint32_t head = NO_ID, prev = NO_ID;
     bool null = false;
     uint64_t made = 0;
-    for (uint64_t i = 0; i < count && !g->bad && !r->oom; i++) {
+    for (uint64_t i = 0; i < count && !g->bad && !r->run.oom; i++) {
         if (r->next_auto >= NOBJ)
             r->next_auto = AUTO_BASE;
         uint32_t id = r->next_auto++;
@@ -773,15 +770,15 @@ static void op_exhaust(struct run *r, uint32_t gid, uint64_t pay, uint64_t count
         }
         prev = id;
     }
-    if (g->bad || r->oom || !null) {
+    if (g->bad || r->run.oom || !null) {
         if (!null && !g->bad)
-            hst_branch(r->sink, HSC_GC_OOM_2, "no NULL within %llu allocs", (ull)count);
+            hst_branch(r->run.sink, HSC_GC_OOM_2, "no NULL within %llu allocs", (ull)count);
         return;
     }
     uint64_t bytes = compute_reach(r, gid);
     if (!r->oom_fig) {
         r->oom_fig = true;
-        hst_figure(r->sink, HSC_GC_OOM_3, g->max ? (double)bytes / (double)g->max : 0.0,
+        hst_figure(r->run.sink, HSC_GC_OOM_3, g->max ? (double)bytes / (double)g->max : 0.0,
                    "fraction");
     }
     if (!all_intact(r, gid, HSC_GC_OOM_2, "after alloc returned NULL"))
@@ -816,7 +813,7 @@ static void op_churn(struct run *r, uint32_t gid, uint64_t seed, uint64_t count)
     uint32_t ids[CHURN_LIVE];
     uint32_t n = 0;
     uint64_t x = hst_mix(seed ^ 0x6763ull);
-    for (uint64_t s = 0; s < count && !g->bad && !r->oom; s++) {
+    for (uint64_t s = 0; s < count && !g->bad && !r->run.oom; s++) {
         x = hst_mix(x + s);
         uint32_t p = (uint32_t)(x % 100);
         uint64_t y = x >> 8;
@@ -857,21 +854,90 @@ static void op_churn(struct run *r, uint32_t gid, uint64_t seed, uint64_t count)
 
 static bool gc_offered(const struct hs_subject *s)
 {
-    return HS_HAS_FIELD(s, struct hs_subject, gc_ops) && s->gc_ops != NULL;
+    return HST_OFFERS(s, gc_ops);
 }
+
+static int gc_step(struct hst_run *run, const struct hst_op *op)
+{
+    struct run *r = (struct run *)run;
+    switch (op->kind) {
+    case GO_CREATE:
+        if (op->dst < NOBJ)
+            op_create(r, op->dst, op->a);
+        break;
+    case GO_DESTROY:
+        if (op->dst < NOBJ)
+            op_destroy(r, op->dst);
+        break;
+    case GO_ALLOC:
+        if (op->dst < AUTO_BASE && heap(r, op->src) != NULL)
+            do_alloc(r, op->dst, op->src, op->a > UINT32_MAX ? UINT32_MAX : (uint32_t)op->a,
+                     op->b, NULL);
+        break;
+    case GO_SET:
+        do_set(r, op->dst, op->a > UINT32_MAX ? UINT32_MAX : (uint32_t)op->a, op->src);
+        break;
+    case GO_GET: {
+        struct gobj *ob = present(r, op->dst); /* an alloc may have collected it */
+        if (ob != NULL && op->a < ob->nslots) {
+            uint32_t t = ob->slot[op->a];
+            void *got = r->ops.get_ref(run->ctx, r->hp[ob->g].h, ob->p, (uint32_t)op->a);
+            void *want = t == NO_ID ? NULL : r->ob[t].p;
+            if (!judge(r, HSC_GC_REF_1, got == want, "get_ref(#%u, %llu) is %p, want %p",
+                       op->dst, (ull)op->a, got, want))
+                r->hp[ob->g].bad = 1;
+        }
+        break;
+    }
+    case GO_ROOT:
+    case GO_UNROOT:
+        do_root(r, op->dst, op->kind == GO_ROOT);
+        break;
+    case GO_COLLECT:
+        if (heap(r, op->dst) != NULL)
+            do_collect(r, op->dst);
+        break;
+    case GO_WALK:
+        if (heap(r, op->dst) != NULL) {
+            compute_reach(r, op->dst);
+            judge_walk(r, op->dst);
+        }
+        break;
+    case GO_EXHAUST:
+        if (heap(r, op->dst) != NULL)
+            op_exhaust(r, op->dst, op->a, op->b);
+        break;
+    case GO_CHURN:
+        if (heap(r, op->dst) != NULL)
+            op_churn(r, op->dst, op->a, op->b);
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+/* End of the trace: a last collection of heap id (judged), then its destroy. */
+static void gc_end(struct hst_run *run, uint32_t id)
+{
+    struct run *r = (struct run *)run;
+    if (!r->hp[id].live)
+        return;
+    if (!r->hp[id].bad)
+        do_collect(r, id);
+    if (!run->sink->failed)
+        op_destroy(r, id);
+}
+
+static const struct hst_run_hooks gc_hooks = {gc_step, NULL, gc_end};
 
 static int gc_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct hst_case *cs,
                   struct hst_sink *sink, struct hst_arena *arena)
 {
-    struct run *r = hst_arena_alloc(arena, sizeof *r);
+    struct run *r = hst_run_alloc(sizeof *r, ctx, cs, sink, arena);
     if (r == NULL || !gc_offered(subj))
         return -1;
-    r->ctx = ctx;
-    r->sink = sink;
-    r->arena = arena;
-    const struct hs_gc_ops *o = subj->gc_ops;
-    hst_copy_table(&r->ops, sizeof r->ops, o);
-    r->idn = hst_case_id_bound(cs);
+    hst_copy_table(&r->ops, sizeof r->ops, subj->gc_ops);
     r->hp = hst_arena_alloc(arena, sizeof(struct gheap) * NOBJ);
     r->ob = hst_arena_alloc(arena, sizeof(struct gobj) * NOBJ);
     r->list = hst_arena_alloc(arena, sizeof(uint32_t) * NOBJ);
@@ -886,86 +952,12 @@ static int gc_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct hst
     r->precise = (r->ops.caps & HS_GC_CAP_PRECISE) != 0;
     r->has_live = (r->ops.caps & HS_GC_CAP_IS_LIVE) != 0 && r->ops.is_live != NULL;
     r->has_walk = (r->ops.caps & HS_GC_CAP_WALK) != 0 && r->ops.walk != NULL;
-    r->pos = 1;
-    *sink->pos = 1;
-    if (!judge(r, HSC_GC_CREATE_1,
-               r->ops.create && r->ops.destroy && r->ops.alloc && r->ops.payload &&
-                   r->ops.set_ref && r->ops.get_ref && r->ops.root_add && r->ops.root_remove &&
-                   r->ops.collect,
-               "the subject's hs_gc_ops lacks a function every gc subject must offer"))
+    if (!hst_run_complete(&r->run, HSC_GC_CREATE_1, "gc",
+                          r->ops.create && r->ops.destroy && r->ops.alloc && r->ops.payload &&
+                              r->ops.set_ref && r->ops.get_ref && r->ops.root_add &&
+                              r->ops.root_remove && r->ops.collect))
         return 0;
-    for (uint32_t i = 0; i < cs->nops && !r->oom; i++) {
-        const struct hst_op *op = &cs->ops[i];
-        r->pos = i + 1;
-        *sink->pos = r->pos;
-        switch (op->kind) {
-        case GO_CREATE:
-            if (op->dst < NOBJ)
-                op_create(r, op->dst, op->a);
-            break;
-        case GO_DESTROY:
-            if (op->dst < NOBJ)
-                op_destroy(r, op->dst);
-            break;
-        case GO_ALLOC:
-            if (op->dst < AUTO_BASE && heap(r, op->src) != NULL)
-                do_alloc(r, op->dst, op->src, op->a > UINT32_MAX ? UINT32_MAX : (uint32_t)op->a,
-                         op->b, NULL);
-            break;
-        case GO_SET:
-            do_set(r, op->dst, op->a > UINT32_MAX ? UINT32_MAX : (uint32_t)op->a, op->src);
-            break;
-        case GO_GET: {
-            struct gobj *ob = present(r, op->dst); /* an alloc may have collected it */
-            if (ob != NULL && op->a < ob->nslots) {
-                uint32_t t = ob->slot[op->a];
-                void *got = r->ops.get_ref(ctx, r->hp[ob->g].h, ob->p, (uint32_t)op->a);
-                void *want = t == NO_ID ? NULL : r->ob[t].p;
-                if (!judge(r, HSC_GC_REF_1, got == want, "get_ref(#%u, %llu) is %p, want %p",
-                           op->dst, (ull)op->a, got, want))
-                    r->hp[ob->g].bad = 1;
-            }
-            break;
-        }
-        case GO_ROOT:
-        case GO_UNROOT:
-            do_root(r, op->dst, op->kind == GO_ROOT);
-            break;
-        case GO_COLLECT:
-            if (heap(r, op->dst) != NULL)
-                do_collect(r, op->dst);
-            break;
-        case GO_WALK:
-            if (heap(r, op->dst) != NULL) {
-                compute_reach(r, op->dst);
-                judge_walk(r, op->dst);
-            }
-            break;
-        case GO_EXHAUST:
-            if (heap(r, op->dst) != NULL)
-                op_exhaust(r, op->dst, op->a, op->b);
-            break;
-        case GO_CHURN:
-            if (heap(r, op->dst) != NULL)
-                op_churn(r, op->dst, op->a, op->b);
-            break;
-        default:
-            break;
-        }
-    }
-    if (r->oom)
-        return -1;
-    r->pos = cs->nops + 1;
-    *sink->pos = r->pos;
-    if (!sink->failed)
-        for (uint32_t id = 0; id < r->idn; id++)
-            if (r->hp[id].live) {
-                if (!r->hp[id].bad)
-                    do_collect(r, id);
-                if (!sink->failed)
-                    op_destroy(r, id);
-            }
-    return 0;
+    return hst_run_trace(&r->run, &gc_hooks);
 }
 
 const struct hst_family hst_gc_family = {

@@ -2,9 +2,10 @@
  * hs_internal.h — the conformance engine's internal data structures.
  *
  *   corpus text --trace.c--> struct hst_case (ops) --runner.c--> child process
- *   child: subject.c opens the subject, malloc_check.c runs the ops against
- *   the shadow model and writes events to the parent; the parent (runner.c)
- *   collects them per clause, minimizes failing traces, and report.c prints.
+ *   child: subject.c opens the subject, the family's <family>_check.c runs
+ *   the ops (check_run.c drives them) against the shadow model and writes
+ *   events to the parent; the parent (runner.c) collects them per clause,
+ *   minimizes failing traces, and report.c prints.
  *
  * The engine never uses the process malloc for its own state while a case
  * runs: the child's memory comes from arena.c (mmap), so a broken subject
@@ -234,16 +235,66 @@ void hst_skip(struct hst_sink *s, int c, const char *reason);
 /* hst_skip once per clause and case (an absent extension is said once). */
 void hst_skip_once(struct hst_sink *s, int c, const char *reason);
 
-/* For a family checker whose run state `r` has a `sink` and the 1-based op
- * position `pos`: judge clause c at the current op, or skip it once. */
-#define HST_JUDGE(r, c, ok, ...) hst_judge((r)->sink, (c), (r)->pos, (ok), __VA_ARGS__)
-#define HST_SKIP_ONCE(r, c, why) hst_skip_once((r)->sink, (c), (why))
+/* For a family checker whose run state `r` begins with its struct hst_run
+ * `run` (below): judge clause c at the current op, or skip it once. */
+#define HST_JUDGE(r, c, ok, ...) hst_judge((r)->run.sink, (c), (r)->run.pos, (ok), __VA_ARGS__)
+#define HST_SKIP_ONCE(r, c, why) hst_skip_once((r)->run.sink, (c), (why))
 void hst_figure(struct hst_sink *s, int c, double value, const char *unit);
+
+/* ------------------------------------------------------------ check runs */
+
+/* What every family checker's run of a case holds (check_run.c). A family's
+ * run state begins with it, as its member `run`; the engine drives the trace
+ * through it and hands it back to the family's hooks, which cast it to their
+ * own state (a pointer to a struct points to its first member too). */
+struct hst_run {
+    hs_ctx_t *ctx;              /* the subject's context, opened by the runner */
+    struct hst_sink *sink;      /* where the judgements go */
+    struct hst_arena *arena;    /* the shadow's memory */
+    const struct hst_case *cs;  /* the case being run */
+    uint32_t idn;  /* hst_case_id_bound(cs): the ids the trace names are below it */
+    uint32_t pos;  /* op being judged, 1-based; nops + 1 once past the last */
+    bool oom;      /* the arena could not hold a shadow: stop, an engine error */
+};
+
+/* A family checker's part in hst_run_trace. */
+struct hst_run_hooks {
+    /* Runs and judges op, the one at run->pos. Returns 0 (violations are in
+     * the events), or -1 on an engine error: the case ends there with -1. */
+    int (*step)(struct hst_run *run, const struct hst_op *op);
+    /* Once past the last op, before any object is ended; NULL: none. */
+    void (*finish)(struct hst_run *run);
+    /* Ends object id (its last judgements, then its destroy), for every
+     * id < run->idn, when no violation was reported; NULL: none. */
+    void (*end)(struct hst_run *run, uint32_t id);
+};
+
+/* Whether subject s offers the family whose table is its field `ops`. */
+#define HST_OFFERS(s, ops) (HS_HAS_FIELD(s, struct hs_subject, ops) && (s)->ops != NULL)
+
+/* Fills run (caller storage) for case cs; the rest of the family's run state
+ * is the caller's to zero. */
+void hst_run_init(struct hst_run *run, hs_ctx_t *ctx, const struct hst_case *cs,
+                  struct hst_sink *sink, struct hst_arena *arena);
+/* A family's run state of size bytes (it begins with its struct hst_run),
+ * zeroed, from the arena and filled as by hst_run_init; NULL when the arena
+ * is exhausted. The arena's reset frees it. */
+void *hst_run_alloc(size_t size, hs_ctx_t *ctx, const struct hst_case *cs,
+                    struct hst_sink *sink, struct hst_arena *arena);
+/* At op 1, before any op runs: judges clause c on whether the subject's
+ * hs_<family>_ops holds every function a <family> subject must offer
+ * (complete). Returns complete: without them nothing can be judged. */
+bool hst_run_complete(struct hst_run *run, int c, const char *family, bool complete);
+/* Runs run->cs's ops through hooks->step in order (stopping early when
+ * run->oom is set), then, past the last op, hooks->finish and hooks->end (see
+ * struct hst_run_hooks). Returns 0 when the case ran to its end (violations
+ * are in the events), -1 on an engine error. */
+int hst_run_trace(struct hst_run *run, const struct hst_run_hooks *hooks);
 
 /* --------------------------------------------------------------- checker */
 
-/* Runs the case's ops (or those with keep[i] set, when keep != NULL) against
- * the subject's malloc family and judges every step. Returns 0 when the case
+/* Runs the case's ops against the subject's malloc family and judges every
+ * step (a minimized trace is a case of its own). Returns 0 when the case
  * ran to its end (violations are in the events), -1 on an engine error. */
 int hst_malloc_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct hst_case *cs,
                    struct hst_sink *sink, struct hst_arena *arena);

@@ -31,36 +31,16 @@ struct blk {
 };
 
 struct run {
+    struct hst_run run; /* first: the state every family's run shares */
     const struct hs_malloc_ops *ops;
-    hs_ctx_t *ctx;
-    struct hst_sink *sink;
     struct blk *b;    /* HST_MAX_ID + 1 blocks */
     struct hst_iset set; /* live blocks in address order */
-    uint32_t pos;     /* 1-based op position */
     uint64_t rng;
     bool have_usable;
     size_t min_small_align; /* ALIGN-2: smallest alignment of a small block */
     uint64_t max_slack;
     bool usable_seen;       /* a block's usable size was read */
-    uint32_t hi;            /* 1 + the highest id ever admitted: bounds the id scans */
 };
-
-/* ------------------------------------------------------------ the set */
-
-static void t_insert(struct run *r, uint32_t id)
-{
-    hst_iset_insert(&r->set, id, r->b[id].p);
-}
-
-static void t_remove(struct run *r, uint32_t id)
-{
-    hst_iset_remove(&r->set, id);
-}
-
-static void t_neighbours(const struct run *r, uintptr_t key, uint32_t *pred, uint32_t *succ)
-{
-    hst_iset_neighbours(&r->set, key, pred, succ);
-}
 
 /* ------------------------------------------------------- judgement helpers */
 
@@ -146,7 +126,7 @@ static bool admit(struct run *r, uint32_t id, void *p, uint64_t n, uint64_t alig
         }
     }
     uint32_t pred, succ;
-    t_neighbours(r, a, &pred, &succ);
+    hst_iset_neighbours(&r->set, a, &pred, &succ);
     size_t e = n ? (size_t)n : 1u;
     if (pred) {
         const struct blk *q = &r->b[pred - 1];
@@ -170,7 +150,7 @@ static bool admit(struct run *r, uint32_t id, void *p, uint64_t n, uint64_t alig
     b->seed = r->rng;
     b->live = 1;
     if (r->have_usable) {
-        size_t u = r->ops->usable_size(r->ctx, p);
+        size_t u = r->ops->usable_size(r->run.ctx, p);
         if (!judge(r, HSC_MALLOC_USABLE_1, u >= n, "usable size %zu < requested %llu for %p", u,
                    (unsigned long long)n, p))
             return false;
@@ -195,9 +175,7 @@ static bool admit(struct run *r, uint32_t id, void *p, uint64_t n, uint64_t alig
                 return false;
         }
     }
-    t_insert(r, id);
-    if (id + 1 > r->hi)
-        r->hi = id + 1;
+    hst_iset_insert(&r->set, id, r->b[id].p);
     b->filled = n;
     fill_block(b, 0, n);
     /* INTEGRITY-2: what was written reads back (cheap edge check here; the
@@ -212,7 +190,7 @@ static bool admit(struct run *r, uint32_t id, void *p, uint64_t n, uint64_t alig
 
 static void forget(struct run *r, uint32_t id)
 {
-    t_remove(r, id);
+    hst_iset_remove(&r->set, id);
     r->b[id].live = 0;
     r->b[id].p = 0;
 }
@@ -262,7 +240,7 @@ static void op_malloc_like(struct run *r, const struct hst_op *op)
     switch (op->kind) {
     case HSO_MALLOC:
         errno = 0;
-        p = o->malloc(r->ctx, (size_t)n);
+        p = o->malloc(r->run.ctx, (size_t)n);
         break;
     case HSO_MEMALIGN:
         if (!need(r, (const void *)o->memalign, HSC_MALLOC_ALIGN_5, "memalign"))
@@ -275,7 +253,7 @@ static void op_malloc_like(struct run *r, const struct hst_op *op)
             align_clause = HSC_MALLOC_ALIGN_5;
         }
         errno = 0;
-        p = o->memalign(r->ctx, (size_t)op->a, (size_t)n);
+        p = o->memalign(r->run.ctx, (size_t)op->a, (size_t)n);
         break;
     case HSO_VALLOC:
         if (!need(r, (const void *)o->valloc, HSC_MALLOC_ALIGN_6, "valloc"))
@@ -285,7 +263,7 @@ static void op_malloc_like(struct run *r, const struct hst_op *op)
         align = hst_page_size();
         align_clause = HSC_MALLOC_ALIGN_6;
         errno = 0;
-        p = o->valloc(r->ctx, (size_t)n);
+        p = o->valloc(r->run.ctx, (size_t)n);
         break;
     case HSO_PVALLOC:
         if (!need(r, (const void *)o->pvalloc, HSC_MALLOC_ALIGN_7, "pvalloc")) {
@@ -297,7 +275,7 @@ static void op_malloc_like(struct run *r, const struct hst_op *op)
         align = hst_page_size();
         align_clause = HSC_MALLOC_ALIGN_7;
         errno = 0;
-        p = o->pvalloc(r->ctx, (size_t)n);
+        p = o->pvalloc(r->run.ctx, (size_t)n);
         break;
     default:
         return;
@@ -306,7 +284,7 @@ static void op_malloc_like(struct run *r, const struct hst_op *op)
     if (n > PTRDIFF_MAX) {
         if (op->kind == HSO_MEMALIGN && !is_pow2(op->a) && p == NULL && e == EINVAL) {
             /* a bad alignment may be reported before the size: both are failures */
-            r->sink->checks[huge_clause]++;
+            r->run.sink->checks[huge_clause]++;
             return;
         }
         huge_result(r, huge_clause, p, e, what, n);
@@ -314,17 +292,17 @@ static void op_malloc_like(struct run *r, const struct hst_op *op)
     }
     if (p == NULL) {
         if (n == 0 && op->kind == HSO_MALLOC)
-            hst_branch(r->sink, HSC_MALLOC_ZERO_1, "malloc(0) returns NULL");
+            hst_branch(r->run.sink, HSC_MALLOC_ZERO_1, "malloc(0) returns NULL");
         else if (op->kind == HSO_MALLOC)
             null_errno(r, e, what, n);
         return;
     }
     if (n == 0 && op->kind == HSO_MALLOC)
-        hst_branch(r->sink, HSC_MALLOC_ZERO_1, "malloc(0) returns a unique pointer");
+        hst_branch(r->run.sink, HSC_MALLOC_ZERO_1, "malloc(0) returns a unique pointer");
     if (!admit(r, id, p, n, align, align_clause))
         return;
     if (op->kind == HSO_PVALLOC && n == 0 && r->have_usable)
-        hst_branch(r->sink, HSC_MALLOC_ALIGN_8,
+        hst_branch(r->run.sink, HSC_MALLOC_ALIGN_8,
                    r->b[id].usable >= hst_page_size() ? "pvalloc(0) returns a whole page"
                                                       : "pvalloc(0) returns a block smaller than a page");
     if (op->kind == HSO_PVALLOC && n > 0 && r->have_usable) {
@@ -346,7 +324,7 @@ static void op_calloc(struct run *r, const struct hst_op *op)
         return;
     bool ovf = __builtin_mul_overflow(op->a, op->b, &prod);
     errno = 0;
-    void *p = o->calloc(r->ctx, (size_t)op->a, (size_t)op->b);
+    void *p = o->calloc(r->run.ctx, (size_t)op->a, (size_t)op->b);
     int e = errno;
     if (ovf) {
         judge(r, HSC_MALLOC_CALLOC_2, p == NULL && e == ENOMEM,
@@ -359,8 +337,9 @@ static void op_calloc(struct run *r, const struct hst_op *op)
         return;
     }
     if (prod == 0)
-        hst_branch(r->sink, HSC_MALLOC_CALLOC_3, p ? "calloc of 0 bytes returns a unique pointer"
-                                                   : "calloc of 0 bytes returns NULL");
+        hst_branch(r->run.sink, HSC_MALLOC_CALLOC_3,
+                   p ? "calloc of 0 bytes returns a unique pointer"
+                     : "calloc of 0 bytes returns NULL");
     if (p == NULL) {
         if (prod)
             null_errno(r, e, "calloc", prod);
@@ -381,7 +360,7 @@ static void op_free(struct run *r, const struct hst_op *op)
     const struct hs_malloc_ops *o = r->ops;
     if (op->dst == HST_NULL_ID) {
         errno = ERRNO_SENTINEL;
-        o->free(r->ctx, NULL);
+        o->free(r->run.ctx, NULL);
         int e = errno;
         judge(r, HSC_MALLOC_FREE_1, e == ERRNO_SENTINEL, "free(NULL) changed errno to %d", e);
         return;
@@ -396,17 +375,17 @@ static void op_free(struct run *r, const struct hst_op *op)
     forget(r, op->dst);
     errno = ERRNO_SENTINEL;
     if (op->kind == HSO_FREE_SIZED && o->free_sized) {
-        o->free_sized(r->ctx, p, (size_t)size);
-        r->sink->checks[HSC_MALLOC_FREE_3]++;
+        o->free_sized(r->run.ctx, p, (size_t)size);
+        r->run.sink->checks[HSC_MALLOC_FREE_3]++;
     } else if (op->kind == HSO_FREE_ALIGNED_SIZED && o->free_aligned_sized && align) {
-        o->free_aligned_sized(r->ctx, p, (size_t)align, (size_t)size);
-        r->sink->checks[HSC_MALLOC_FREE_3]++;
+        o->free_aligned_sized(r->run.ctx, p, (size_t)align, (size_t)size);
+        r->run.sink->checks[HSC_MALLOC_FREE_3]++;
     } else {
         if (op->kind != HSO_FREE)
             skip_once(r, HSC_MALLOC_FREE_3,
                       align || op->kind == HSO_FREE_SIZED ? "not offered by the subject"
                                                           : "block not from aligned_alloc");
-        o->free(r->ctx, p);
+        o->free(r->run.ctx, p);
     }
     int e = errno;
     judge(r, HSC_MALLOC_FREE_2, e == ERRNO_SENTINEL, "free(%p) changed errno from %d to %d", p,
@@ -437,8 +416,8 @@ static void op_realloc(struct run *r, const struct hst_op *op)
         return;
     void *old = src ? (void *)src->p : NULL;
     errno = 0;
-    void *p = arr ? o->reallocarray(r->ctx, old, (size_t)op->a, (size_t)op->b)
-                  : o->realloc(r->ctx, old, (size_t)n);
+    void *p = arr ? o->reallocarray(r->run.ctx, old, (size_t)op->a, (size_t)op->b)
+                  : o->realloc(r->run.ctx, old, (size_t)n);
     int e = errno;
     if (ovf || n > PTRDIFF_MAX) {
         int c = ovf ? HSC_MALLOC_REALLOCARRAY_1 : arr ? HSC_MALLOC_HUGE_5 : HSC_MALLOC_HUGE_3;
@@ -459,7 +438,7 @@ static void op_realloc(struct run *r, const struct hst_op *op)
                 null_errno(r, e, "realloc(NULL)", n);
             return;
         }
-        r->sink->checks[HSC_MALLOC_REALLOC_2]++;
+        r->run.sink->checks[HSC_MALLOC_REALLOC_2]++;
         admit(r, op->dst, p, n, 0, -1);
         return;
     }
@@ -469,7 +448,7 @@ static void op_realloc(struct run *r, const struct hst_op *op)
         const char *branch = p != NULL ? "returns a new block (old one freed)"
                              : e == EINVAL ? "frees and returns NULL with errno EINVAL"
                                            : "frees and returns NULL, errno unchanged";
-        hst_branch(r->sink, HSC_MALLOC_REALLOC_4, "realloc(p, 0) %s", branch);
+        hst_branch(r->run.sink, HSC_MALLOC_REALLOC_4, "realloc(p, 0) %s", branch);
         forget(r, op->src);
         if (p != NULL)
             admit(r, op->dst, p, 0, 0, -1);
@@ -483,7 +462,8 @@ static void op_realloc(struct run *r, const struct hst_op *op)
         return;
     }
     if (n < oldsize)
-        hst_branch(r->sink, HSC_MALLOC_REALLOC_5, p == old ? "shrinks in place" : "moves to shrink");
+        hst_branch(r->run.sink, HSC_MALLOC_REALLOC_5,
+                   p == old ? "shrinks in place" : "moves to shrink");
     /* The old block is gone; the new one must keep min(old, n) bytes of it. */
     struct blk saved = *src;
     forget(r, op->src);
@@ -511,14 +491,14 @@ static void op_aligned(struct run *r, const struct hst_op *op)
         if (!need(r, (const void *)o->aligned_alloc, HSC_MALLOC_ALIGN_3, "aligned_alloc"))
             return;
         errno = 0;
-        void *p = o->aligned_alloc(r->ctx, (size_t)a, (size_t)n);
+        void *p = o->aligned_alloc(r->run.ctx, (size_t)a, (size_t)n);
         int e = errno;
         if (!is_pow2(a)) {
             if (!judge(r, HSC_MALLOC_ALIGNED_ALLOC_1, p == NULL,
                        "aligned_alloc(%llu, %llu) accepted an alignment that is not a power of two "
                        "(returned %p)",
                        (unsigned long long)a, (unsigned long long)n, p)) {
-                o->free(r->ctx, p);
+                o->free(r->run.ctx, p);
                 return;
             }
             judge(r, HSC_MALLOC_ALIGNED_ALLOC_3, e == EINVAL,
@@ -531,7 +511,7 @@ static void op_aligned(struct run *r, const struct hst_op *op)
             return;
         }
         if (n % a != 0)
-            hst_branch(r->sink, HSC_MALLOC_ALIGNED_ALLOC_2,
+            hst_branch(r->run.sink, HSC_MALLOC_ALIGNED_ALLOC_2,
                        p ? "accepts a size that is not a multiple of the alignment"
                          : "rejects a size that is not a multiple of the alignment");
         if (p != NULL)
@@ -544,11 +524,11 @@ static void op_aligned(struct run *r, const struct hst_op *op)
     void *const sentinel = (void *)(uintptr_t)0x5e471e1ull;
     void *out = sentinel;
     errno = ERRNO_SENTINEL;
-    int rc = o->posix_memalign(r->ctx, &out, (size_t)a, (size_t)n);
+    int rc = o->posix_memalign(r->run.ctx, &out, (size_t)a, (size_t)n);
     int e = errno;
     bool valid = is_pow2(a) && a % sizeof(void *) == 0;
     if (rc != 0) {
-        hst_branch(r->sink, HSC_MALLOC_POSIX_MEMALIGN_4,
+        hst_branch(r->run.sink, HSC_MALLOC_POSIX_MEMALIGN_4,
                    e == ERRNO_SENTINEL ? "failure leaves errno unchanged" : "failure sets errno");
         if (!judge(r, HSC_MALLOC_POSIX_MEMALIGN_2, out == sentinel,
                    "posix_memalign(&p, %llu, %llu) failed (%d) but changed *memptr to %p",
@@ -560,7 +540,7 @@ static void op_aligned(struct run *r, const struct hst_op *op)
               "posix_memalign(&p, %llu, %llu) returned %d, not EINVAL", (unsigned long long)a,
               (unsigned long long)n, rc);
         if (rc == 0 && out != NULL)
-            o->free(r->ctx, out);
+            o->free(r->run.ctx, out);
         return;
     }
     if (n > PTRDIFF_MAX) {
@@ -568,11 +548,11 @@ static void op_aligned(struct run *r, const struct hst_op *op)
               "posix_memalign(&p, %llu, 0x%llx) returned %d, not ENOMEM", (unsigned long long)a,
               (unsigned long long)n, rc);
         if (rc == 0 && out != NULL && out != sentinel)
-            o->free(r->ctx, out);
+            o->free(r->run.ctx, out);
         return;
     }
     if (n == 0)
-        hst_branch(r->sink, HSC_MALLOC_POSIX_MEMALIGN_3,
+        hst_branch(r->run.sink, HSC_MALLOC_POSIX_MEMALIGN_3,
                    rc != 0   ? "returns an error for size 0"
                    : out ? "returns 0 and a unique pointer for size 0"
                          : "returns 0 and NULL for size 0");
@@ -586,14 +566,14 @@ static void op_usable(struct run *r, const struct hst_op *op)
     if (!need(r, (const void *)o->usable_size, HSC_MALLOC_USABLE_1, "malloc_usable_size"))
         return;
     if (op->dst == HST_NULL_ID) {
-        size_t u = o->usable_size(r->ctx, NULL);
+        size_t u = o->usable_size(r->run.ctx, NULL);
         judge(r, HSC_MALLOC_USABLE_2, u == 0, "malloc_usable_size(NULL) = %zu, not 0", u);
         return;
     }
     struct blk *b = &r->b[op->dst];
     if (!b->live)
         return;
-    size_t u = o->usable_size(r->ctx, (void *)b->p);
+    size_t u = o->usable_size(r->run.ctx, (void *)b->p);
     judge(r, HSC_MALLOC_USABLE_1, u >= b->size,
           "malloc_usable_size(%p) = %zu, less than the %llu bytes requested", (void *)b->p, u,
           (unsigned long long)b->size);
@@ -606,14 +586,14 @@ static void op_write_usable(struct run *r, const struct hst_op *op)
     struct blk *b = &r->b[op->dst];
     if (!b->live)
         return;
-    size_t u = r->ops->usable_size(r->ctx, (void *)b->p);
+    size_t u = r->ops->usable_size(r->run.ctx, (void *)b->p);
     if (u <= b->filled || u > FULL_FILL_LIMIT)
         return;
     fill_block(b, b->filled, u);
     b->filled = u;
     /* the neighbours in address order must not have been touched */
     uint32_t pred, succ;
-    t_neighbours(r, b->p, &pred, &succ);
+    hst_iset_neighbours(&r->set, b->p, &pred, &succ);
     if (pred && pred - 1 != op->dst)
         check_contents(r, pred - 1, HSC_MALLOC_USABLE_4, "after a neighbour wrote its usable size");
     if (succ)
@@ -640,14 +620,66 @@ static void verify_all(struct run *r, const char *when)
 
 /* ---------------------------------------------------------------- run */
 
+static int malloc_step(struct hst_run *run, const struct hst_op *op)
+{
+    struct run *r = (struct run *)run;
+    switch (op->kind) {
+    case HSO_MALLOC: case HSO_MEMALIGN: case HSO_VALLOC: case HSO_PVALLOC:
+        op_malloc_like(r, op);
+        break;
+    case HSO_CALLOC:
+        op_calloc(r, op);
+        break;
+    case HSO_REALLOC: case HSO_REALLOCARRAY:
+        op_realloc(r, op);
+        break;
+    case HSO_ALIGNED_ALLOC: case HSO_POSIX_MEMALIGN:
+        op_aligned(r, op);
+        break;
+    case HSO_FREE: case HSO_FREE_SIZED: case HSO_FREE_ALIGNED_SIZED:
+        op_free(r, op);
+        break;
+    case HSO_USABLE_SIZE:
+        op_usable(r, op);
+        break;
+    case HSO_WRITE_USABLE:
+        op_write_usable(r, op);
+        break;
+    case HSO_VERIFY:
+        verify_all(r, "at a verify step");
+        break;
+    default:
+        hst_scenario_run(r->ops, run->ctx, op, run->pos, run->sink);
+        break;
+    }
+    return 0;
+}
+
+/* End of the trace: everything still live must be intact; then it is freed. */
+static void malloc_finish(struct hst_run *run)
+{
+    verify_all((struct run *)run, "at the end of the trace");
+}
+
+static void malloc_end(struct hst_run *run, uint32_t id)
+{
+    struct run *r = (struct run *)run;
+    if (r->b[id].live) {
+        void *p = (void *)r->b[id].p;
+        forget(r, id);
+        r->ops->free(run->ctx, p);
+    }
+}
+
+static const struct hst_run_hooks malloc_hooks = {malloc_step, malloc_finish, malloc_end};
+
 int hst_malloc_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct hst_case *cs,
                    struct hst_sink *sink, struct hst_arena *arena)
 {
     struct run r;
     memset(&r, 0, sizeof r);
+    hst_run_init(&r.run, ctx, cs, sink, arena);
     r.ops = subj->malloc_ops;
-    r.ctx = ctx;
-    r.sink = sink;
     r.rng = 0x243f6a8885a308d3ull;
     r.min_small_align = SIZE_MAX;
     r.b = hst_arena_alloc(arena, sizeof(struct blk) * (HST_MAX_ID + 1u));
@@ -656,56 +688,8 @@ int hst_malloc_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct hs
     if (r.b == NULL || r.set.n == NULL || r.ops == NULL)
         return -1;
     r.have_usable = r.ops->usable_size != NULL;
-    /* A violation abandons its operation, not the case: the later operations
-     * still judge the other clauses (each clause reports its first violation). */
-    for (uint32_t i = 0; i < cs->nops; i++) {
-        const struct hst_op *op = &cs->ops[i];
-        r.pos = i + 1;
-        *sink->pos = r.pos;
-        switch (op->kind) {
-        case HSO_MALLOC: case HSO_MEMALIGN: case HSO_VALLOC: case HSO_PVALLOC:
-            op_malloc_like(&r, op);
-            break;
-        case HSO_CALLOC:
-            op_calloc(&r, op);
-            break;
-        case HSO_REALLOC: case HSO_REALLOCARRAY:
-            op_realloc(&r, op);
-            break;
-        case HSO_ALIGNED_ALLOC: case HSO_POSIX_MEMALIGN:
-            op_aligned(&r, op);
-            break;
-        case HSO_FREE: case HSO_FREE_SIZED: case HSO_FREE_ALIGNED_SIZED:
-            op_free(&r, op);
-            break;
-        case HSO_USABLE_SIZE:
-            op_usable(&r, op);
-            break;
-        case HSO_WRITE_USABLE:
-            op_write_usable(&r, op);
-            break;
-        case HSO_VERIFY:
-            verify_all(&r, "at a verify step");
-            break;
-        default:
-            hst_scenario_run(r.ops, ctx, op, r.pos, sink);
-            break;
-        }
-    }
-    /* End of the trace: everything still live must be intact; then free it
-     * (unless the heap is already known to be damaged: freeing into it would
-     * only add a crash to the violation already reported). */
-    r.pos = cs->nops + 1;
-    *sink->pos = r.pos;
-    verify_all(&r, "at the end of the trace");
-    if (!sink->failed) {
-        for (uint32_t id = 0; id < r.hi; id++)
-            if (r.b[id].live) {
-                void *p = (void *)r.b[id].p;
-                forget(&r, id);
-                r.ops->free(ctx, p);
-            }
-    }
+    if (hst_run_trace(&r.run, &malloc_hooks) != 0)
+        return -1;
     if (r.min_small_align != SIZE_MAX)
         hst_branch(sink, HSC_MALLOC_ALIGN_2,
                    r.min_small_align >= _Alignof(max_align_t)

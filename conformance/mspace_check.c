@@ -112,14 +112,11 @@ struct region {
 };
 
 struct run {
+    struct hst_run run; /* first: the state every family's run shares */
     const struct hs_subject *subj;
-    uint32_t idn; /* hst_case_id_bound(): the ids the trace names are below it */
     struct hs_mspace_ops ops;
-    hs_ctx_t *ctx;
-    struct hst_sink *sink;
     struct obj *o;              /* HST_MAX_ID + 1 */
     struct hst_iset set; /* live blocks of every mspace, in address order */
-    uint32_t pos;
     uint64_t rng;
     uint64_t skipped[(HSC_COUNT + 63) / 64];
     struct region *reg;         /* MAX_REGIONS scratch */
@@ -166,23 +163,6 @@ static uint64_t ceil_pow2(uint64_t n)
     while (a < n && a < (1ull << 62))
         a *= 2;
     return a;
-}
-
-/* ------------------------------------------------------------ treap */
-
-static void t_insert(struct run *r, uint32_t id)
-{
-    hst_iset_insert(&r->set, id, r->o[id].p);
-}
-
-static void t_remove(struct run *r, uint32_t id)
-{
-    hst_iset_remove(&r->set, id);
-}
-
-static void t_neighbours(const struct run *r, uintptr_t key, uint32_t *pred, uint32_t *succ)
-{
-    hst_iset_neighbours(&r->set, key, pred, succ);
 }
 
 /* ------------------------------------------------------------ lookups */
@@ -276,8 +256,8 @@ static bool guards_intact(const struct obj *s)
 /* After an operation on s: footprint figures, limit, guards. */
 static void post(struct run *r, struct obj *s, uint32_t sid)
 {
-    uint64_t fp = r->ops.footprint(r->ctx, s->ms);
-    uint64_t mfp = r->ops.max_footprint(r->ctx, s->ms);
+    uint64_t fp = r->ops.footprint(r->run.ctx, s->ms);
+    uint64_t mfp = r->ops.max_footprint(r->run.ctx, s->ms);
     judge(r, HSC_MSPACE_FOOT_1, mfp >= fp && mfp >= s->maxfp,
           "mspace #%u: footprint %llu, max_footprint %llu (was %llu)", sid,
           (unsigned long long)fp, (unsigned long long)mfp, (unsigned long long)s->maxfp);
@@ -319,12 +299,12 @@ static void op_create(struct run *r, const struct hst_op *op)
         if (m == MAP_FAILED)
             return;
         memset(m, CANARY, len);
-        ms = r->ops.create_with_base(r->ctx, (unsigned char *)m + GUARD, cap, locked);
+        ms = r->ops.create_with_base(r->run.ctx, (unsigned char *)m + GUARD, cap, locked);
         if (cap < 64) {
             judge(r, HSC_MSPACE_BASE_1, ms == NULL,
                   "create_with_base(%zu bytes) accepted a capacity too small for bookkeeping", cap);
             if (ms != NULL)
-                r->ops.destroy(r->ctx, ms);
+                r->ops.destroy(r->run.ctx, ms);
             munmap(m, len);
             return;
         }
@@ -338,7 +318,7 @@ static void op_create(struct run *r, const struct hst_op *op)
     } else {
         if (!has(r, HS_MSPACE_CAP_OWN_MEMORY, (const void *)r->ops.create, HSC_MSPACE_FAULT_3))
             return;
-        ms = r->ops.create(r->ctx, (size_t)op->a, locked);
+        ms = r->ops.create(r->run.ctx, (size_t)op->a, locked);
         if (ms == NULL)
             return;
     }
@@ -348,12 +328,12 @@ static void op_create(struct run *r, const struct hst_op *op)
     s->fp = s->maxfp = 0;
     s->live = s->live_usable = s->live_bytes = s->max_served = s->refused = 0;
     if ((r->ops.caps & HS_MSPACE_CAP_FOOTPRINT_LIMIT) && r->ops.footprint_limit != NULL) {
-        uint64_t l = r->ops.footprint_limit(r->ctx, ms);
+        uint64_t l = r->ops.footprint_limit(r->run.ctx, ms);
         if (r->opened_limit != 0) {
             /* the run's fault axis set the limit, not the trace; what the mspace
              * holds at birth (a caller's base) is not growth */
             s->limit = l;
-            s->fp = r->ops.footprint(r->ctx, ms);
+            s->fp = r->ops.footprint(r->run.ctx, ms);
         }
         else
             judge(r, HSC_MSPACE_LIMIT_1, l == SIZE_MAX,
@@ -378,9 +358,9 @@ static void drop_blocks(struct run *r, uint32_t t, uint32_t sid)
 static void rebuild_treap(struct run *r)
 {
     r->set.root = 0;
-    for (uint32_t id = 0; id < r->idn; id++)
+    for (uint32_t id = 0; id < r->run.idn; id++)
         if (r->o[id].kind == OBJ_BLOCK)
-            t_insert(r, id);
+            hst_iset_insert(&r->set, id, r->o[id].p);
 }
 
 static void op_destroy(struct run *r, const struct hst_op *op)
@@ -391,12 +371,12 @@ static void op_destroy(struct run *r, const struct hst_op *op)
     verify_tree(r, r->set.root, op->dst, HSC_MSPACE_INTEGRITY_1, "before destroy");
     post(r, s, op->dst);
     uint64_t maxfp = s->maxfp, fp = s->fp;
-    size_t got = r->ops.destroy(r->ctx, s->ms);
+    size_t got = r->ops.destroy(r->run.ctx, s->ms);
     judge(r, HSC_MSPACE_DESTROY_1, got <= maxfp,
           "destroy of mspace #%u returned %zu bytes, more than its max_footprint %llu", op->dst,
           got, (unsigned long long)maxfp);
     if (s->map == NULL)
-        hst_branch(r->sink, HSC_MSPACE_DESTROY_2,
+        hst_branch(r->run.sink, HSC_MSPACE_DESTROY_2,
                    got == fp ? "destroy returns the whole footprint"
                              : "destroy returns less than the footprint");
     if (s->live) {
@@ -440,7 +420,7 @@ static bool admit(struct run *r, uint32_t id, uint32_t sid, void *p, uint64_t n,
         !judge(r, align_clause, a % align == 0, "%p (%llu bytes) is not aligned to %llu", p,
                (unsigned long long)n, (unsigned long long)align))
         return false;
-    size_t u = r->ops.usable_size(r->ctx, s->ms, p);
+    size_t u = r->ops.usable_size(r->run.ctx, s->ms, p);
     if (!judge(r, HSC_MSPACE_USABLE_1, u >= n && u - n <= ((uint64_t)1 << 40),
                "usable size %zu for %p, requested %llu bytes", u, p, (unsigned long long)n))
         return false;
@@ -455,7 +435,7 @@ static bool admit(struct run *r, uint32_t id, uint32_t sid, void *p, uint64_t n,
     if (e == 0)
         e = 1;
     uint32_t pred, succ;
-    t_neighbours(r, a, &pred, &succ);
+    hst_iset_neighbours(&r->set, a, &pred, &succ);
     if (pred) {
         const struct obj *q = &r->o[pred - 1];
         if (!judge(r, HSC_MSPACE_DISJOINT_1, q->p + (q->size ? q->size : 1) <= a,
@@ -486,7 +466,7 @@ static bool admit(struct run *r, uint32_t id, uint32_t sid, void *p, uint64_t n,
     b->space = sid;
     r->rng = hst_mix(r->rng + id);
     b->seed = r->rng;
-    t_insert(r, id);
+    hst_iset_insert(&r->set, id, r->o[id].p);
     s->live++;
     s->live_usable += u;
     s->live_bytes += n;
@@ -507,7 +487,7 @@ static void forget(struct run *r, uint32_t id)
 {
     struct obj *b = &r->o[id];
     struct obj *s = &r->o[b->space];
-    t_remove(r, id);
+    hst_iset_remove(&r->set, id);
     s->live--;
     s->live_usable -= b->usable;
     s->live_bytes -= b->size;
@@ -522,7 +502,7 @@ static void after_refusal(struct run *r, uint32_t sid)
     verify_tree(r, r->set.root, sid, HSC_MSPACE_FAULT_2, "after a refused request");
     if (HS_HAS_FIELD(r->subj, struct hs_subject, check) && r->subj->check != NULL) {
         char msg[256] = "";
-        int rc = r->subj->check(r->ctx, msg, sizeof msg);
+        int rc = r->subj->check(r->run.ctx, msg, sizeof msg);
         msg[sizeof msg - 1] = '\0';
         judge(r, HSC_MSPACE_FAULT_2, rc == 0, "the subject's walker fails after a refused request: %s",
               msg);
@@ -567,16 +547,16 @@ static void op_alloc(struct run *r, const struct hst_op *op)
     void *p;
     uint64_t fp0 = s->fp;
     if (op->kind == MSO_MALLOC) {
-        p = r->ops.malloc(r->ctx, s->ms, (size_t)n);
+        p = r->ops.malloc(r->run.ctx, s->ms, (size_t)n);
     } else if (op->kind == MSO_CALLOC) {
         ovf = __builtin_mul_overflow(op->a, op->b, &n);
-        p = r->ops.calloc(r->ctx, s->ms, (size_t)op->a, (size_t)op->b);
+        p = r->ops.calloc(r->run.ctx, s->ms, (size_t)op->a, (size_t)op->b);
     } else {
         n = op->b;
         plain = false;
         align = ceil_pow2(op->a);
         align_clause = is_pow2(op->a) ? HSC_MSPACE_ALIGN_2 : HSC_MSPACE_ALIGN_3;
-        p = r->ops.memalign(r->ctx, s->ms, (size_t)op->a, (size_t)op->b);
+        p = r->ops.memalign(r->run.ctx, s->ms, (size_t)op->a, (size_t)op->b);
     }
     if (ovf) {
         judge(r, HSC_MSPACE_CALLOC_2, p == NULL,
@@ -605,8 +585,8 @@ static void op_alloc(struct run *r, const struct hst_op *op)
     }
     if (n == 0 && op->kind == MSO_MALLOC && !r->zero_seen) {
         r->zero_seen = true;
-        hst_branch(r->sink, HSC_MSPACE_USABLE_2, p ? "malloc(0) returns a minimum block"
-                                                   : "malloc(0) returns NULL");
+        hst_branch(r->run.sink, HSC_MSPACE_USABLE_2,
+                   p ? "malloc(0) returns a minimum block" : "malloc(0) returns NULL");
     }
     if (p == NULL) {
         post(r, s, sid);
@@ -633,9 +613,9 @@ static void op_alloc(struct run *r, const struct hst_op *op)
     }
     if (plain && s->limit == SIZE_MAX) {
         if (s->live == 0 && s->max_served && n <= s->max_served)
-            r->sink->checks[HSC_MSPACE_FREE_2]++;
+            r->run.sink->checks[HSC_MSPACE_FREE_2]++;
         if (s->refused && n <= s->refused && s->map == NULL && n <= FAULT3_MAX)
-            r->sink->checks[HSC_MSPACE_FAULT_3]++;
+            r->run.sink->checks[HSC_MSPACE_FAULT_3]++;
     }
     if (admit(r, op->dst, sid, p, n, align, align_clause) && plain && s->limit == SIZE_MAX &&
         n > s->max_served)
@@ -654,7 +634,7 @@ static void op_free(struct run *r, const struct hst_op *op)
         return;
     void *p = (void *)b->p;
     forget(r, op->dst);
-    r->ops.free(r->ctx, s->ms, p);
+    r->ops.free(r->run.ctx, s->ms, p);
     post(r, s, sid);
 }
 
@@ -664,7 +644,7 @@ static void op_free_null(struct run *r, const struct hst_op *op)
     if (s == NULL)
         return;
     uint64_t fp0 = s->fp;
-    r->ops.free(r->ctx, s->ms, NULL);
+    r->ops.free(r->run.ctx, s->ms, NULL);
     post(r, s, op->dst);
     judge(r, HSC_MSPACE_FREE_1, s->fp == fp0, "free(NULL) changed the footprint from %llu to %llu",
           (unsigned long long)fp0, (unsigned long long)s->fp);
@@ -683,9 +663,9 @@ static void op_realloc(struct run *r, const struct hst_op *op)
     void *old = (void *)src->p;
     uint64_t fp0 = s->fp;
     bool refuse = must_refuse(s, n);
-    void *p = r->ops.realloc(r->ctx, s->ms, old, (size_t)n);
+    void *p = r->ops.realloc(r->run.ctx, s->ms, old, (size_t)n);
     if (refuse && p == NULL)
-        r->sink->checks[HSC_MSPACE_FAULT_1]++;
+        r->run.sink->checks[HSC_MSPACE_FAULT_1]++;
     if (p == NULL) {
         post(r, s, sid);
         if (n > PTRDIFF_MAX)
@@ -735,14 +715,14 @@ static void op_in_place(struct run *r, const struct hst_op *op)
     struct obj *s = &r->o[sid];
     uint64_t n = op->a;
     void *old = (void *)b->p;
-    void *p = r->ops.realloc_in_place(r->ctx, s->ms, old, (size_t)n);
+    void *p = r->ops.realloc_in_place(r->run.ctx, s->ms, old, (size_t)n);
     if (!judge(r, HSC_MSPACE_INPLACE_1, p == NULL || p == old,
                "realloc_in_place(%p, %llu) returned another pointer %p", old,
                (unsigned long long)n, p)) {
         post(r, s, sid);
         return;
     }
-    size_t u = r->ops.usable_size(r->ctx, s->ms, old);
+    size_t u = r->ops.usable_size(r->run.ctx, s->ms, old);
     if (p == NULL) {
         judge(r, HSC_MSPACE_INPLACE_2, u == b->usable,
               "a refused realloc_in_place(%p, %llu) changed the usable size from %llu to %zu", old,
@@ -777,7 +757,7 @@ static void op_usable(struct run *r, const struct hst_op *op)
     struct obj *b = block_of(r, op->dst);
     if (b == NULL)
         return;
-    size_t u = r->ops.usable_size(r->ctx, r->o[b->space].ms, (void *)b->p);
+    size_t u = r->ops.usable_size(r->run.ctx, r->o[b->space].ms, (void *)b->p);
     judge(r, HSC_MSPACE_USABLE_1, u >= b->size, "usable_size(%p) = %zu, less than %llu requested",
           (void *)b->p, u, (unsigned long long)b->size);
 }
@@ -809,7 +789,7 @@ static void op_bulk(struct run *r, const struct hst_op *op)
         if (b->space != sid)
             foreign++;
     }
-    size_t got = r->ops.bulk_free(r->ctx, s->ms, r->arr, n);
+    size_t got = r->ops.bulk_free(r->run.ctx, s->ms, r->arr, n);
     bool ok1 = true, ok3 = true;
     for (size_t k = 0; k < nids; k++) {
         uint32_t id = r->ids[k];
@@ -845,7 +825,7 @@ static void op_trim(struct run *r, const struct hst_op *op)
         return;
     post(r, s, op->dst);
     uint64_t fp0 = s->fp;
-    int rc = r->ops.trim(r->ctx, s->ms, (size_t)op->a);
+    int rc = r->ops.trim(r->run.ctx, s->ms, (size_t)op->a);
     post(r, s, op->dst);
     judge(r, HSC_MSPACE_TRIM_1, (rc == 1) == (s->fp < fp0) && (rc == 0 || rc == 1),
           "trim(%llu) returned %d; the footprint went from %llu to %llu",
@@ -869,7 +849,7 @@ static void op_set_limit(struct run *r, const struct hst_op *op)
     }
     post(r, s, op->dst);
     uint64_t fp0 = s->fp, want = op->a, pg = hst_page_size();
-    size_t got = r->ops.set_footprint_limit(r->ctx, s->ms, (size_t)want);
+    size_t got = r->ops.set_footprint_limit(r->run.ctx, s->ms, (size_t)want);
     uint64_t expect = want == SIZE_MAX ? SIZE_MAX
                       : want > SIZE_MAX - pg ? SIZE_MAX
                                              : (want + pg - 1) / pg * pg;
@@ -878,7 +858,7 @@ static void op_set_limit(struct run *r, const struct hst_op *op)
                                      : got == expect;
     judge(r, HSC_MSPACE_LIMIT_2, ok, "set_footprint_limit(%llu) returned %zu, expected %llu",
           (unsigned long long)want, got, (unsigned long long)expect);
-    size_t l = r->ops.footprint_limit(r->ctx, s->ms);
+    size_t l = r->ops.footprint_limit(r->run.ctx, s->ms);
     judge(r, HSC_MSPACE_LIMIT_1, l == got,
           "footprint_limit is %zu after set_footprint_limit returned %zu", l, got);
     s->limit = got;
@@ -895,7 +875,7 @@ static void op_footprint(struct run *r, const struct hst_op *op)
         return;
     post(r, s, op->dst);
     if ((r->ops.caps & HS_MSPACE_CAP_FOOTPRINT_LIMIT) && r->ops.footprint_limit != NULL) {
-        size_t l = r->ops.footprint_limit(r->ctx, s->ms);
+        size_t l = r->ops.footprint_limit(r->run.ctx, s->ms);
         judge(r, HSC_MSPACE_LIMIT_1, l == s->limit, "footprint_limit is %zu, last set %llu", l,
               (unsigned long long)s->limit);
     }
@@ -958,7 +938,7 @@ static void op_inspect(struct run *r, const struct hst_op *op)
     uint32_t sid = op->dst;
     r->nreg = 0;
     r->reg_overflow = false;
-    r->ops.inspect_all(r->ctx, s->ms, collect, r);
+    r->ops.inspect_all(r->run.ctx, s->ms, collect, r);
     if (r->reg_overflow)
         return; /* more regions than the engine collects: judged nothing */
     sort_regions(r->reg, r->nreg);
@@ -1029,7 +1009,7 @@ static void op_mallinfo(struct run *r, const struct hst_op *op)
     memset(&mi, 0, sizeof mi);
     mi.struct_size = sizeof mi;
     mi.version = HS_MALLINFO_VERSION;
-    int rc = r->ops.mallinfo(r->ctx, s->ms, &mi);
+    int rc = r->ops.mallinfo(r->run.ctx, s->ms, &mi);
     post(r, s, op->dst);
     judge(r, HSC_MSPACE_MALLINFO_1,
           rc == 0 && mi.arena == s->fp && mi.max_footprint == s->maxfp &&
@@ -1047,21 +1027,53 @@ static void op_mallinfo(struct run *r, const struct hst_op *op)
 
 static bool mspace_offered(const struct hs_subject *s)
 {
-    return HS_HAS_FIELD(s, struct hs_subject, mspace_ops) && s->mspace_ops != NULL;
+    return HST_OFFERS(s, mspace_ops);
 }
+
+static int mspace_step(struct hst_run *run, const struct hst_op *op)
+{
+    struct run *r = (struct run *)run;
+    switch (op->kind) {
+    case MSO_CREATE: case MSO_CREATE_WITH_BASE: op_create(r, op); break;
+    case MSO_DESTROY: op_destroy(r, op); break;
+    case MSO_MALLOC: case MSO_CALLOC: case MSO_MEMALIGN: op_alloc(r, op); break;
+    case MSO_REALLOC: op_realloc(r, op); break;
+    case MSO_REALLOC_IN_PLACE: op_in_place(r, op); break;
+    case MSO_FREE: op_free(r, op); break;
+    case MSO_FREE_NULL: op_free_null(r, op); break;
+    case MSO_USABLE_SIZE: op_usable(r, op); break;
+    case MSO_BULK_FREE: op_bulk(r, op); break;
+    case MSO_TRIM: op_trim(r, op); break;
+    case MSO_FOOTPRINT: op_footprint(r, op); break;
+    case MSO_SET_LIMIT: op_set_limit(r, op); break;
+    case MSO_INSPECT: op_inspect(r, op); break;
+    case MSO_MALLINFO: op_mallinfo(r, op); break;
+    case MSO_VERIFY: verify_tree(r, r->set.root, HST_NULL_ID, HSC_MSPACE_INTEGRITY_1,
+                                 "at a verify step"); break;
+    default: break;
+    }
+    return 0;
+}
+
+static void mspace_finish(struct hst_run *run)
+{
+    struct run *r = (struct run *)run;
+    verify_tree(r, r->set.root, HST_NULL_ID, HSC_MSPACE_INTEGRITY_1, "at the end of the trace");
+}
+
+/* No end hook: mspace_run ends the with-base mspaces itself, as their guards
+ * are looked at even in a subject already found broken. */
+static const struct hst_run_hooks mspace_hooks = {mspace_step, mspace_finish, NULL};
 
 static int mspace_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct hst_case *cs,
                       struct hst_sink *sink, struct hst_arena *arena)
 {
-    struct run *r = hst_arena_alloc(arena, sizeof *r);
+    struct run *r = hst_run_alloc(sizeof *r, ctx, cs, sink, arena);
     if (r == NULL || !mspace_offered(subj))
         return -1;
     r->subj = subj;
-    r->idn = hst_case_id_bound(cs);
     const struct hs_mspace_ops *src = subj->mspace_ops;
     hst_copy_table(&r->ops, sizeof r->ops, src); /* fields past its struct_size stay NULL */
-    r->ctx = ctx;
-    r->sink = sink;
     r->opened_limit = cs->footprint_limit;
     r->rng = 0x13198a2e03707344ull;
     r->o = hst_arena_alloc(arena, sizeof(struct obj) * (HST_MAX_ID + 1u));
@@ -1084,39 +1096,14 @@ static int mspace_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct
                       "the subject's mspace table lacks a core function (slot %zu)", k);
             return 0;
         }
-    for (uint32_t i = 0; i < cs->nops; i++) {
-        const struct hst_op *op = &cs->ops[i];
-        r->pos = i + 1;
-        *sink->pos = r->pos;
-        switch (op->kind) {
-        case MSO_CREATE: case MSO_CREATE_WITH_BASE: op_create(r, op); break;
-        case MSO_DESTROY: op_destroy(r, op); break;
-        case MSO_MALLOC: case MSO_CALLOC: case MSO_MEMALIGN: op_alloc(r, op); break;
-        case MSO_REALLOC: op_realloc(r, op); break;
-        case MSO_REALLOC_IN_PLACE: op_in_place(r, op); break;
-        case MSO_FREE: op_free(r, op); break;
-        case MSO_FREE_NULL: op_free_null(r, op); break;
-        case MSO_USABLE_SIZE: op_usable(r, op); break;
-        case MSO_BULK_FREE: op_bulk(r, op); break;
-        case MSO_TRIM: op_trim(r, op); break;
-        case MSO_FOOTPRINT: op_footprint(r, op); break;
-        case MSO_SET_LIMIT: op_set_limit(r, op); break;
-        case MSO_INSPECT: op_inspect(r, op); break;
-        case MSO_MALLINFO: op_mallinfo(r, op); break;
-        case MSO_VERIFY: verify_tree(r, r->set.root, HST_NULL_ID, HSC_MSPACE_INTEGRITY_1,
-                                     "at a verify step"); break;
-        default: break;
-        }
-    }
-    r->pos = cs->nops + 1;
-    *sink->pos = r->pos;
-    verify_tree(r, r->set.root, HST_NULL_ID, HSC_MSPACE_INTEGRITY_1, "at the end of the trace");
+    if (hst_run_trace(&r->run, &mspace_hooks) != 0)
+        return -1;
     /* The mspaces the subject owns stay for its own walker (selfcheck) and
      * close(). The with-base ones are destroyed here, judged as a destroy op
      * (BASE-3/4, DESTROY-1), and their base memory unmapped: the checker's
      * mapping must not outlive the run (a fuzzer runs many in one process).
      * Into a subject already found broken, only the guards are looked at. */
-    for (uint32_t id = 0; id < r->idn; id++) {
+    for (uint32_t id = 0; id < r->run.idn; id++) {
         if (r->o[id].kind != OBJ_SPACE || r->o[id].map == NULL)
             continue;
         if (sink->failed) {

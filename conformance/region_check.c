@@ -132,14 +132,10 @@ struct mp {
 };
 
 struct run {
+    struct hst_run run; /* first: the state every family's run shares */
     const struct hs_region_ops *ops;
-    uint32_t idn; /* hst_case_id_bound(): the ids the trace names are below it */
-    hs_ctx_t *ctx;
-    struct hst_sink *sink;
-    struct hst_arena *arena;
     struct rg *rg;  /* HST_MAX_ID + 1 */
     struct mp *mp;  /* HST_MAX_ID + 1 */
-    uint32_t pos;
     size_t page;
     bool pin_cap, size_cap, name_cap;
     bool purged_any;
@@ -181,7 +177,7 @@ static int fd_of(struct run *r, struct rg *g)
 {
     if (r->ops->fd == NULL)
         return -1;
-    int fd = r->ops->fd(r->ctx, g->h);
+    int fd = r->ops->fd(r->run.ctx, g->h);
     return fd >= 0 ? fd : -1;
 }
 
@@ -192,10 +188,10 @@ static void shadow_pages(struct run *r, struct rg *g)
     g->npages = 0;
     if (n == 0 || n > MAX_SHADOW_PAGES)
         return;
-    g->seed = hst_arena_alloc(r->arena, (size_t)n * sizeof(uint64_t));
-    g->why = hst_arena_alloc(r->arena, (size_t)n * sizeof(uint16_t));
-    g->unp = hst_arena_alloc(r->arena, (size_t)n);
-    g->purged = hst_arena_alloc(r->arena, (size_t)n);
+    g->seed = hst_arena_alloc(r->run.arena, (size_t)n * sizeof(uint64_t));
+    g->why = hst_arena_alloc(r->run.arena, (size_t)n * sizeof(uint16_t));
+    g->unp = hst_arena_alloc(r->run.arena, (size_t)n);
+    g->purged = hst_arena_alloc(r->run.arena, (size_t)n);
     if (g->seed == NULL || g->why == NULL || g->unp == NULL || g->purged == NULL)
         return;
     for (uint64_t i = 0; i < n; i++)
@@ -209,7 +205,7 @@ static void shadow_pages(struct run *r, struct rg *g)
 static bool maps_read(struct run *r)
 {
     if (r->maps == NULL)
-        r->maps = hst_arena_alloc(r->arena, MAPS_BUF);
+        r->maps = hst_arena_alloc(r->run.arena, MAPS_BUF);
     if (r->maps == NULL)
         return false;
     int fd = open("/proc/self/maps", O_RDONLY | O_CLOEXEC);
@@ -355,7 +351,7 @@ static void check_mapping(struct run *r, uint32_t id, const char *when)
 
 static void verify_all(struct run *r, const char *when)
 {
-    for (uint32_t id = 0; id < r->idn; id++)
+    for (uint32_t id = 0; id < r->run.idn; id++)
         if (r->mp[id].live)
             check_mapping(r, id, when);
 }
@@ -365,7 +361,7 @@ static void verify_all(struct run *r, const char *when)
 static void judge_size(struct run *r, uint32_t id, int c, const char *when)
 {
     struct rg *g = &r->rg[id];
-    int64_t s = r->ops->get_size(r->ctx, g->h);
+    int64_t s = r->ops->get_size(r->run.ctx, g->h);
     judge(r, c, s >= 0 && (uint64_t)s == g->size,
           "get_size of region #%u answers %lld %s, expected %llu", id, (long long)s, when,
           (unsigned long long)g->size);
@@ -388,9 +384,9 @@ static void op_create(struct run *r, const struct hst_op *op)
     char name[NAME_LEN];
     name_of((uint32_t)op->b, name, sizeof name);
     hs_region_t *h = NULL;
-    int rc = r->ops->create(r->ctx, op->b ? name : NULL, op->a, &h);
+    int rc = r->ops->create(r->run.ctx, op->b ? name : NULL, op->a, &h);
     if (op->a == 0) {
-        hst_branch(r->sink, HSC_REGION_CREATE_3,
+        hst_branch(r->run.sink, HSC_REGION_CREATE_3,
                    rc == 0 ? "size 0 accepted (set later)" : "size 0 refused with %d", rc);
         if (rc != 0)
             return;
@@ -424,7 +420,7 @@ static void op_set_size(struct run *r, const struct hst_op *op)
     struct rg *g = region_of(r, op->dst);
     if (g == NULL)
         return;
-    int rc = r->ops->set_size(r->ctx, g->h, op->a);
+    int rc = r->ops->set_size(r->run.ctx, g->h, op->a);
     if (g->mapped) {
         judge(r, HSC_REGION_SIZE_2, rc == -EINVAL,
               "set_size(%llu) of region #%u after it was mapped answered %d, expected -EINVAL",
@@ -456,13 +452,13 @@ static void op_get_name(struct run *r, const struct hst_op *op)
         return;
     char buf[300];
     memset(buf, 'x', sizeof buf);
-    int rc = r->ops->get_name(r->ctx, g->h, buf, sizeof buf - 44);
+    int rc = r->ops->get_name(r->run.ctx, g->h, buf, sizeof buf - 44);
     bool term = memchr(buf, '\0', sizeof buf - 44) != NULL;
     if (g->name_k == 0) {
         if (rc == 0 && term)
-            hst_branch(r->sink, HSC_REGION_NAME_3, "unnamed region's name: '%s'", buf);
+            hst_branch(r->run.sink, HSC_REGION_NAME_3, "unnamed region's name: '%s'", buf);
         else
-            hst_branch(r->sink, HSC_REGION_NAME_3, "get_name of an unnamed region: %d", rc);
+            hst_branch(r->run.sink, HSC_REGION_NAME_3, "get_name of an unnamed region: %d", rc);
         return;
     }
     char want[NAME_LEN];
@@ -477,7 +473,7 @@ static void op_get_name(struct run *r, const struct hst_op *op)
 static void op_get_prot(struct run *r, uint32_t id, int c, const char *when)
 {
     struct rg *g = &r->rg[id];
-    int64_t p = r->ops->get_prot(r->ctx, g->h);
+    int64_t p = r->ops->get_prot(r->run.ctx, g->h);
     judge(r, c, p == (int64_t)g->mask, "get_prot of region #%u answers %lld %s, expected %u", id,
           (long long)p, when, g->mask);
 }
@@ -501,7 +497,7 @@ static void raw_write_probe(struct run *r, uint32_t id, int c)
 static void record_kept_prot(struct run *r, uint32_t rid)
 {
     bool read = false;
-    for (uint32_t id = 0; id < r->idn; id++) {
+    for (uint32_t id = 0; id < r->run.idn; id++) {
         struct mp *m = &r->mp[id];
         if (!m->live || m->rid != rid || (m->prot & PROT_WRITE) == 0)
             continue;
@@ -513,7 +509,7 @@ static void record_kept_prot(struct run *r, uint32_t rid)
             continue;
         const char *perm = strchr(line, ' ');
         bool w = perm != NULL && perm[1] != '\0' && perm[2] == 'w';
-        hst_branch(r->sink, HSC_REGION_PROT_5,
+        hst_branch(r->run.sink, HSC_REGION_PROT_5,
                    w ? "a writable mapping made before the reduction stays writable"
                      : "a writable mapping made before the reduction lost PROT_WRITE");
     }
@@ -526,7 +522,7 @@ static void op_set_prot(struct run *r, const struct hst_op *op)
         return;
     /* the ABI takes a uint32_t: judge what the subject was given */
     uint32_t prot = (uint32_t)op->a;
-    int rc = r->ops->set_prot(r->ctx, g->h, prot);
+    int rc = r->ops->set_prot(r->run.ctx, g->h, prot);
     if (prot > PROT_ALL7 || (prot & ~g->mask) != 0) {
         judge(r, HSC_REGION_PROT_1, rc == -EINVAL,
               "set_prot(%u) of region #%u with mask %u answered %d, expected -EINVAL", prot,
@@ -553,7 +549,7 @@ static void op_fork_set_prot(struct run *r, const struct hst_op *op)
     uint32_t prot = (uint32_t)op->a;
     pid_t pid = fork();
     if (pid == 0) {
-        int rc = r->ops->set_prot(r->ctx, g->h, prot);
+        int rc = r->ops->set_prot(r->run.ctx, g->h, prot);
         _exit(rc == 0 ? 0 : 1);
     }
     if (!judge(r, HSC_REGION_PROT_4, pid > 0, "fork failed: %s", strerror(errno)))
@@ -572,7 +568,7 @@ static void op_fork_set_prot(struct run *r, const struct hst_op *op)
     if ((prot & PROT_WRITE) != 0 || g->size == 0)
         return;
     void *p = NULL;
-    int rc = r->ops->map(r->ctx, g->h, PROT_READ | PROT_WRITE, HS_REGION_MAP_SHARED, 0, r->page,
+    int rc = r->ops->map(r->run.ctx, g->h, PROT_READ | PROT_WRITE, HS_REGION_MAP_SHARED, 0, r->page,
                          &p);
     judge(r, HSC_REGION_PROT_4, rc == -EPERM,
           "map(SHARED, READ|WRITE) of region #%u after a fork child removed PROT_WRITE "
@@ -581,7 +577,7 @@ static void op_fork_set_prot(struct run *r, const struct hst_op *op)
     if (rc == 0) {
         g->mapped = 1;
         if (p != NULL && r->ops->unmap != NULL)
-            (void)r->ops->unmap(r->ctx, g->h, p, r->page);
+            (void)r->ops->unmap(r->run.ctx, g->h, p, r->page);
     }
 }
 
@@ -589,7 +585,7 @@ static void op_fork_set_prot(struct run *r, const struct hst_op *op)
 
 static bool in_arena(const struct run *r, uintptr_t a, uint64_t len)
 {
-    uintptr_t lo = (uintptr_t)r->arena->base, hi = lo + r->arena->size;
+    uintptr_t lo = (uintptr_t)r->run.arena->base, hi = lo + r->run.arena->size;
     return a < hi && a + len > lo;
 }
 
@@ -640,8 +636,8 @@ static void op_map(struct run *r, const struct hst_op *op, bool shared)
      * refused as an invalid argument before the mask is looked at. */
     bool invalid_ok = want == -EPERM && prot > PROT_ALL7;
     void *p = NULL;
-    int rc = r->ops->map(r->ctx, g->h, prot, shared ? HS_REGION_MAP_SHARED : HS_REGION_MAP_PRIVATE,
-                         off, len, &p);
+    int rc = r->ops->map(r->run.ctx, g->h, prot,
+                         shared ? HS_REGION_MAP_SHARED : HS_REGION_MAP_PRIVATE, off, len, &p);
     if (rc == 0)
         g->mapped = 1;
     if (want != 0) {
@@ -679,8 +675,8 @@ static void op_map(struct run *r, const struct hst_op *op, bool shared)
     m->pg0 = off / r->page;
     uint64_t n = tracked_pages(r, m);
     if (!shared && n > 0) {
-        m->own = hst_arena_alloc(r->arena, (size_t)n * sizeof(uint64_t));
-        m->copied = hst_arena_alloc(r->arena, (size_t)n);
+        m->own = hst_arena_alloc(r->run.arena, (size_t)n * sizeof(uint64_t));
+        m->copied = hst_arena_alloc(r->run.arena, (size_t)n);
         if (m->own == NULL || m->copied == NULL) {
             m->live = 0; /* no room to shadow it: leave it to close */
             return;
@@ -694,7 +690,7 @@ static void op_unmap(struct run *r, const struct hst_op *op)
     struct mp *m = mapping_of(r, op->dst);
     if (m == NULL)
         return;
-    int rc = r->ops->unmap(r->ctx, r->rg[m->rid].h, (void *)m->addr, m->len);
+    int rc = r->ops->unmap(r->run.ctx, r->rg[m->rid].h, (void *)m->addr, m->len);
     if (!judge(r, HSC_REGION_MAP_4, rc == 0, "unmap of mapping #%u (%p, %llu bytes) answered %d",
                op->dst, (void *)m->addr, (unsigned long long)m->len, rc))
         return;
@@ -788,17 +784,17 @@ static void op_pin_family(struct run *r, const struct hst_op *op)
     if (g == NULL)
         return;
     const char *what = op->kind == RO_PIN ? "pin" : op->kind == RO_UNPIN ? "unpin" : "pin_status";
-    int rc = op->kind == RO_PIN     ? r->ops->pin(r->ctx, g->h, op->a, op->b)
-             : op->kind == RO_UNPIN ? r->ops->unpin(r->ctx, g->h, op->a, op->b)
-                                    : r->ops->pin_status(r->ctx, g->h, op->a, op->b);
+    int rc = op->kind == RO_PIN     ? r->ops->pin(r->run.ctx, g->h, op->a, op->b)
+             : op->kind == RO_UNPIN ? r->ops->unpin(r->run.ctx, g->h, op->a, op->b)
+                                    : r->ops->pin_status(r->run.ctx, g->h, op->a, op->b);
     if (!r->pin_cap) {
         for (int c = HSC_REGION_PIN_1; c <= HSC_REGION_PIN_5; c++)
             skip_once(r, c, "capability PIN absent");
-        hst_branch(r->sink, HSC_REGION_PURGE_4, "%s answers %d", what, rc);
+        hst_branch(r->run.sink, HSC_REGION_PURGE_4, "%s answers %d", what, rc);
         return;
     }
     if (!g->mapped) {
-        hst_branch(r->sink, HSC_REGION_PIN_6, "%s before the first map answers %d", what, rc);
+        hst_branch(r->run.sink, HSC_REGION_PIN_6, "%s before the first map answers %d", what, rc);
         return;
     }
     uint64_t first = 0, end = 0;
@@ -855,14 +851,14 @@ static void op_purge(struct run *r, const struct hst_op *op)
     struct rg *g = region_of(r, op->dst);
     if (g == NULL)
         return;
-    int64_t n = r->ops->purge_all(r->ctx, g->h);
+    int64_t n = r->ops->purge_all(r->run.ctx, g->h);
     r->purged_any = true;
     if (n > 0)
         r->purged_pages += (uint64_t)n;
     if (!r->pin_cap) {
         skip_once(r, HSC_REGION_PURGE_1, "capability PIN absent");
         skip_once(r, HSC_REGION_PURGE_2, "capability PIN absent");
-        hst_branch(r->sink, HSC_REGION_PURGE_4, "purge_all answers %lld", (long long)n);
+        hst_branch(r->run.sink, HSC_REGION_PURGE_4, "purge_all answers %lld", (long long)n);
         return;
     }
     if (g->npages == 0)
@@ -893,7 +889,7 @@ static void close_region(struct run *r, uint32_t id)
 {
     struct rg *g = &r->rg[id];
     int fd = fd_of(r, g);
-    int rc = r->ops->close(r->ctx, g->h);
+    int rc = r->ops->close(r->run.ctx, g->h);
     g->live = 0;
     judge(r, HSC_REGION_CLOSE_1, rc == 0, "close of region #%u answered %d", id, rc);
     if (fd >= 0) {
@@ -901,7 +897,7 @@ static void close_region(struct run *r, uint32_t id)
         judge(r, HSC_REGION_CLOSE_1, fl < 0 && errno == EBADF,
               "region #%u's descriptor %d is still open after close", id, fd);
     }
-    for (uint32_t k = 0; k < r->idn; k++) {
+    for (uint32_t k = 0; k < r->run.idn; k++) {
         struct mp *m = &r->mp[k];
         if (!m->live || m->rid != id)
             continue;
@@ -918,8 +914,8 @@ static void op_unmap_foreign(struct run *r, const struct hst_op *op)
     if (g == NULL)
         return;
     /* The arena's first page: mapped, but never by the region. */
-    int rc = r->ops->unmap(r->ctx, g->h, r->arena->base, r->page);
-    hst_branch(r->sink, HSC_REGION_USAGE_1, "unmap of a foreign address answered %d", rc);
+    int rc = r->ops->unmap(r->run.ctx, g->h, r->run.arena->base, r->page);
+    hst_branch(r->run.sink, HSC_REGION_USAGE_1, "unmap of a foreign address answered %d", rc);
 }
 
 /* ------------------------------------------------------------------ run */
@@ -933,16 +929,94 @@ static bool ops_complete(const struct hs_region_ops *o)
            o->close != NULL;
 }
 
+static int region_step(struct hst_run *run, const struct hst_op *op)
+{
+    struct run *r = (struct run *)run;
+    switch (op->kind) {
+    case RO_CREATE:
+        op_create(r, op);
+        break;
+    case RO_SET_SIZE:
+        op_set_size(r, op);
+        break;
+    case RO_GET_SIZE:
+        if (region_of(r, op->dst) != NULL)
+            judge_size(r, op->dst, r->rg[op->dst].mapped ? HSC_REGION_SIZE_2 : HSC_REGION_CREATE_1,
+                       "at get_size");
+        break;
+    case RO_GET_NAME:
+        op_get_name(r, op);
+        break;
+    case RO_SET_PROT:
+        op_set_prot(r, op);
+        break;
+    case RO_GET_PROT:
+        if (region_of(r, op->dst) != NULL)
+            op_get_prot(r, op->dst, HSC_REGION_PROT_1, "at get_prot");
+        break;
+    case RO_MAP_SHARED: case RO_MAP_PRIVATE:
+        op_map(r, op, op->kind == RO_MAP_SHARED);
+        break;
+    case RO_UNMAP:
+        op_unmap(r, op);
+        break;
+    case RO_WRITE:
+        op_write(r, op);
+        break;
+    case RO_CHECK:
+        if (mapping_of(r, op->dst) != NULL)
+            check_mapping(r, op->dst, "at a check step");
+        break;
+    case RO_VERIFY:
+        verify_all(r, "at a verify step");
+        break;
+    case RO_PIN: case RO_UNPIN: case RO_PIN_STATUS:
+        op_pin_family(r, op);
+        break;
+    case RO_PURGE:
+        op_purge(r, op);
+        break;
+    case RO_FORK_WRITE:
+        op_fork_write(r, op);
+        break;
+    case RO_FORK_SET_PROT:
+        op_fork_set_prot(r, op);
+        break;
+    case RO_CLOSE:
+        if (region_of(r, op->dst) != NULL)
+            close_region(r, op->dst);
+        break;
+    case RO_UNMAP_FOREIGN:
+        op_unmap_foreign(r, op);
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+static void region_finish(struct hst_run *run)
+{
+    verify_all((struct run *)run, "at the end of the trace");
+}
+
+/* End of the trace: close what is left. */
+static void region_end(struct hst_run *run, uint32_t id)
+{
+    struct run *r = (struct run *)run;
+    if (r->rg[id].live)
+        close_region(r, id);
+}
+
+static const struct hst_run_hooks region_hooks = {region_step, region_finish, region_end};
+
 static int region_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct hst_case *cs,
                       struct hst_sink *sink, struct hst_arena *arena)
 {
     struct run r;
     memset(&r, 0, sizeof r);
+    hst_run_init(&r.run, ctx, cs, sink, arena);
     r.ops = subj->region_ops;
-    r.idn = hst_case_id_bound(cs);
-    r.ctx = ctx;
-    r.sink = sink;
-    r.arena = arena;
     r.page = hst_page_size();
     if (!ops_complete(r.ops) || r.page == 0)
         return -1;
@@ -953,80 +1027,8 @@ static int region_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct
     r.mp = hst_arena_alloc(arena, sizeof(struct mp) * (HST_MAX_ID + 1u));
     if (r.rg == NULL || r.mp == NULL)
         return -1;
-    for (uint32_t i = 0; i < cs->nops; i++) {
-        const struct hst_op *op = &cs->ops[i];
-        r.pos = i + 1;
-        *sink->pos = r.pos;
-        struct rg *g;
-        switch (op->kind) {
-        case RO_CREATE:
-            op_create(&r, op);
-            break;
-        case RO_SET_SIZE:
-            op_set_size(&r, op);
-            break;
-        case RO_GET_SIZE:
-            if (region_of(&r, op->dst) != NULL)
-                judge_size(&r, op->dst,
-                           r.rg[op->dst].mapped ? HSC_REGION_SIZE_2 : HSC_REGION_CREATE_1,
-                           "at get_size");
-            break;
-        case RO_GET_NAME:
-            op_get_name(&r, op);
-            break;
-        case RO_SET_PROT:
-            op_set_prot(&r, op);
-            break;
-        case RO_GET_PROT:
-            if (region_of(&r, op->dst) != NULL)
-                op_get_prot(&r, op->dst, HSC_REGION_PROT_1, "at get_prot");
-            break;
-        case RO_MAP_SHARED: case RO_MAP_PRIVATE:
-            op_map(&r, op, op->kind == RO_MAP_SHARED);
-            break;
-        case RO_UNMAP:
-            op_unmap(&r, op);
-            break;
-        case RO_WRITE:
-            op_write(&r, op);
-            break;
-        case RO_CHECK:
-            if (mapping_of(&r, op->dst) != NULL)
-                check_mapping(&r, op->dst, "at a check step");
-            break;
-        case RO_VERIFY:
-            verify_all(&r, "at a verify step");
-            break;
-        case RO_PIN: case RO_UNPIN: case RO_PIN_STATUS:
-            op_pin_family(&r, op);
-            break;
-        case RO_PURGE:
-            op_purge(&r, op);
-            break;
-        case RO_FORK_WRITE:
-            op_fork_write(&r, op);
-            break;
-        case RO_FORK_SET_PROT:
-            op_fork_set_prot(&r, op);
-            break;
-        case RO_CLOSE:
-            if ((g = region_of(&r, op->dst)) != NULL)
-                close_region(&r, op->dst);
-            break;
-        case RO_UNMAP_FOREIGN:
-            op_unmap_foreign(&r, op);
-            break;
-        default:
-            break;
-        }
-    }
-    r.pos = cs->nops + 1;
-    *sink->pos = r.pos;
-    verify_all(&r, "at the end of the trace");
-    if (!sink->failed)
-        for (uint32_t id = 0; id < r.idn; id++)
-            if (r.rg[id].live)
-                close_region(&r, id);
+    if (hst_run_trace(&r.run, &region_hooks) != 0)
+        return -1;
     if (r.purged_any)
         hst_figure(sink, HSC_REGION_PURGE_3, (double)r.purged_pages, "pages purged");
     return 0;
@@ -1034,7 +1036,7 @@ static int region_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct
 
 static bool region_offered(const struct hs_subject *s)
 {
-    return HS_HAS_FIELD(s, struct hs_subject, region_ops) && s->region_ops != NULL;
+    return HST_OFFERS(s, region_ops);
 }
 
 const struct hst_family hst_region_family = {

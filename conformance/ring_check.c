@@ -86,14 +86,11 @@ struct sring {
 };
 
 struct run {
+    struct hst_run run; /* first: the state every family's run shares */
     struct hs_ring_ops ops; /* the subject's table, zero-extended */
-    uint32_t idn; /* hst_case_id_bound(): the ids the trace names are below it */
-    hs_ctx_t *ctx;
-    struct hst_sink *sink;
     struct sring *rg;       /* HST_MAX_ID + 1 rings */
     uint8_t *wbuf;          /* IO_MAX bytes */
     uint8_t *rbuf;          /* IO_MAX + GUARD bytes */
-    uint32_t pos;
 };
 
 /* ------------------------------------------------------------ helpers */
@@ -148,10 +145,10 @@ static struct sring *usable(struct run *r, uint32_t id)
 /* The counters after a step: len, avail, capacity, overruns. */
 static bool check_counters(struct run *r, uint32_t id, struct sring *g, const char *when)
 {
-    uint64_t len = r->ops.len(r->ctx, g->h);
-    uint64_t avail = r->ops.avail(r->ctx, g->h);
-    uint64_t cap = r->ops.capacity(r->ctx, g->h);
-    uint64_t ovr = r->ops.overruns(r->ctx, g->h);
+    uint64_t len = r->ops.len(r->run.ctx, g->h);
+    uint64_t avail = r->ops.avail(r->run.ctx, g->h);
+    uint64_t cap = r->ops.capacity(r->run.ctx, g->h);
+    uint64_t ovr = r->ops.overruns(r->run.ctx, g->h);
     bool ok = judge(r, HSC_RING_COUNT_1, len == g->len,
                     "ring #%u (%s, capacity %llu): len() is %llu, want %llu %s", id,
                     mode_name(g->mode), (unsigned long long)g->cap, (unsigned long long)len,
@@ -217,7 +214,7 @@ static bool check_bytes(struct run *r, uint32_t id, struct sring *g, const uint8
         return false;
     }
     if (n > 0)
-        r->sink->checks[content_clause(g, g->first + n - 1)]++;
+        r->run.sink->checks[content_clause(g, g->first + n - 1)]++;
     return true;
 }
 
@@ -235,7 +232,7 @@ static void op_destroy(struct run *r, uint32_t id)
         return;
     hs_ring_t *h = g->h;
     forget(r, id);
-    r->ops.destroy(r->ctx, h);
+    r->ops.destroy(r->run.ctx, h);
 }
 
 static void op_create(struct run *r, const struct hst_op *op)
@@ -257,7 +254,7 @@ static void op_create(struct run *r, const struct hst_op *op)
     op_destroy(r, id);
     hs_ring_t *const sentinel = (hs_ring_t *)(uintptr_t)0x5e5e5e5e5e5e5e50ull;
     hs_ring_t *h = sentinel;
-    int rc = r->ops.create(r->ctx, cap, mode, &h);
+    int rc = r->ops.create(r->run.ctx, cap, mode, &h);
     bool made = rc == 0 && h != sentinel && h != NULL;
     if (cap < 2 || !is_pow2(cap)) {
         judge(r, HSC_RING_CREATE_2, rc == -EINVAL && h == sentinel,
@@ -265,7 +262,7 @@ static void op_create(struct run *r, const struct hst_op *op)
               (unsigned long long)cap, mode_name(mode), rc,
               h != sentinel ? " and stored a handle" : "");
         if (made)
-            r->ops.destroy(r->ctx, h);
+            r->ops.destroy(r->run.ctx, h);
         return;
     }
     if (cap <= CREATE_MUST_MAX) {
@@ -277,7 +274,7 @@ static void op_create(struct run *r, const struct hst_op *op)
         judge(r, HSC_RING_CREATE_3, ok,
               "create(capacity %llu, %s) returned %d (handle %p), want 0, -ENOMEM or -EINVAL",
               (unsigned long long)cap, mode_name(mode), rc, (void *)h);
-        hst_branch(r->sink, HSC_RING_CREATE_4, "%s",
+        hst_branch(r->run.sink, HSC_RING_CREATE_4, "%s",
                    rc == 0 ? "a huge capacity is granted"
                    : rc == -ENOMEM ? "a huge capacity is -ENOMEM"
                    : rc == -EINVAL ? "a huge capacity is -EINVAL"
@@ -289,11 +286,11 @@ static void op_create(struct run *r, const struct hst_op *op)
     g->h = h;
     g->cap = cap;
     g->mode = mode;
-    g->seed = hst_mix(0x72696e67ull + id + ((uint64_t)r->pos << 20));
+    g->seed = hst_mix(0x72696e67ull + id + ((uint64_t)r->run.pos << 20));
     g->live = 1;
     /* a new ring: capacity, len 0, avail == capacity, overruns 0 */
-    uint64_t len = r->ops.len(r->ctx, h), avail = r->ops.avail(r->ctx, h);
-    uint64_t c2 = r->ops.capacity(r->ctx, h), ovr = r->ops.overruns(r->ctx, h);
+    uint64_t len = r->ops.len(r->run.ctx, h), avail = r->ops.avail(r->run.ctx, h);
+    uint64_t c2 = r->ops.capacity(r->run.ctx, h), ovr = r->ops.overruns(r->run.ctx, h);
     int clause = cap <= CREATE_MUST_MAX ? HSC_RING_CREATE_1 : HSC_RING_CREATE_3;
     if (!judge(r, clause, len == 0 && avail == cap && c2 == cap && ovr == 0,
                "new ring #%u (capacity %llu, %s): len %llu avail %llu capacity %llu overruns "
@@ -309,7 +306,7 @@ static void do_write(struct run *r, uint32_t id, struct sring *g, uint64_t n)
 {
     uint64_t next = g->first + g->len;
     stream_fill(r->wbuf, g->seed, next, n);
-    uint64_t w = r->ops.write(r->ctx, g->h, r->wbuf, n);
+    uint64_t w = r->ops.write(r->run.ctx, g->h, r->wbuf, n);
     if (g->mode == HS_RING_OVERWRITE) {
         if (!judge(r, HSC_RING_OVERWRITE_1, w == n,
                    "write(%llu) on OVERWRITE ring #%u (capacity %llu, len %llu) returned %llu, "
@@ -344,8 +341,8 @@ static void do_read(struct run *r, uint32_t id, struct sring *g, uint64_t n, boo
 {
     const char *what = peek ? "peek" : "read";
     memset(r->rbuf, CANARY, (size_t)n + GUARD);
-    uint64_t got = peek ? r->ops.peek(r->ctx, g->h, r->rbuf, n)
-                        : r->ops.read(r->ctx, g->h, r->rbuf, n);
+    uint64_t got = peek ? r->ops.peek(r->run.ctx, g->h, r->rbuf, n)
+                        : r->ops.read(r->run.ctx, g->h, r->rbuf, n);
     uint64_t want = min64(n, g->len);
     if (!judge(r, peek ? HSC_RING_PEEK_1 : HSC_RING_READ_1, got == want,
                "%s(%llu) on ring #%u (%s, capacity %llu, len %llu) returned %llu, want %llu",
@@ -366,9 +363,9 @@ static void do_read(struct run *r, uint32_t id, struct sring *g, uint64_t n, boo
         g->bad = 1;
         return;
     }
-    r->sink->checks[HSC_RING_READ_2]++;
+    r->run.sink->checks[HSC_RING_READ_2]++;
     if (peek) {
-        uint64_t len = r->ops.len(r->ctx, g->h);
+        uint64_t len = r->ops.len(r->run.ctx, g->h);
         if (!judge(r, HSC_RING_PEEK_1, len == g->len,
                    "peek(%llu) on ring #%u consumed: len() went from %llu to %llu",
                    (unsigned long long)n, id, (unsigned long long)g->len,
@@ -439,7 +436,7 @@ static void *spsc_producer(void *arg)
     while (s->sent < s->nbytes && s->bad_count == 0) {
         uint64_t n = min64(s->chunk, s->nbytes - s->sent);
         stream_fill(s->pbuf, s->seed, s->sent, n);
-        uint64_t w = s->r->ops.write(s->r->ctx, s->h, s->pbuf, n);
+        uint64_t w = s->r->ops.write(s->r->run.ctx, s->h, s->pbuf, n);
         if (w > n) {
             s->bad_count = w;
             break;
@@ -460,7 +457,7 @@ static void *spsc_consumer(void *arg)
     uint64_t spins = 0;
     for (;;) {
         int done = atomic_load_explicit(&s->done, memory_order_acquire);
-        uint64_t got = s->r->ops.read(s->r->ctx, s->h, s->cbuf, s->chunk);
+        uint64_t got = s->r->ops.read(s->r->run.ctx, s->h, s->cbuf, s->chunk);
         if (got > s->chunk) {
             s->bad_count = got;
             break;
@@ -508,13 +505,13 @@ static void op_spsc(struct run *r, const struct hst_op *op, struct sring *g)
         return;
     pthread_t tp, tc;
     if (pthread_create(&tc, NULL, spsc_consumer, &s) != 0) {
-        hst_skip(r->sink, HSC_RING_SPSC_1, "could not start the consumer thread");
+        hst_skip(r->run.sink, HSC_RING_SPSC_1, "could not start the consumer thread");
         return;
     }
     if (pthread_create(&tp, NULL, spsc_producer, &s) != 0) {
         atomic_store(&s.done, 1);
         pthread_join(tc, NULL);
-        hst_skip(r->sink, HSC_RING_SPSC_1, "could not start the producer thread");
+        hst_skip(r->run.sink, HSC_RING_SPSC_1, "could not start the producer thread");
         return;
     }
     pthread_join(tp, NULL);
@@ -550,75 +547,72 @@ static void op_spsc(struct run *r, const struct hst_op *op, struct sring *g)
 
 static bool ring_offered(const struct hs_subject *s)
 {
-    return HS_HAS_FIELD(s, struct hs_subject, ring_ops) && s->ring_ops != NULL;
+    return HST_OFFERS(s, ring_ops);
 }
+
+static int ring_step(struct hst_run *run, const struct hst_op *op)
+{
+    struct run *r = (struct run *)run;
+    if (op->kind == RO_CREATE) {
+        op_create(r, op);
+        return 0;
+    }
+    if (op->kind == RO_DESTROY) {
+        if (op->dst <= HST_MAX_ID)
+            op_destroy(r, op->dst);
+        return 0;
+    }
+    /* operations on a ring that was never made (a minimized trace) or
+     * whose shadow is out of step are not judged */
+    struct sring *g = usable(r, op->dst);
+    if (g == NULL)
+        return 0;
+    switch (op->kind) {
+    case RO_WRITE: case RO_READ: case RO_PEEK:
+        if (op->a > IO_MAX)
+            return -1; /* larger than the checker's buffers: a corpus error */
+        op_io(r, op, g, op->a);
+        break;
+    case RO_CHURN:
+        op_churn(r, op, g);
+        break;
+    case RO_SPSC:
+        op_spsc(r, op, g);
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+/* End of the trace: destroy what is left. */
+static void ring_end(struct hst_run *run, uint32_t id)
+{
+    struct run *r = (struct run *)run;
+    if (r->rg[id].live)
+        op_destroy(r, id);
+}
+
+static const struct hst_run_hooks ring_hooks = {ring_step, NULL, ring_end};
 
 static int ring_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct hst_case *cs,
                     struct hst_sink *sink, struct hst_arena *arena)
 {
-    struct run *r = hst_arena_alloc(arena, sizeof *r);
+    struct run *r = hst_run_alloc(sizeof *r, ctx, cs, sink, arena);
     if (r == NULL || !ring_offered(subj))
         return -1;
-    r->ctx = ctx;
-    r->sink = sink;
-    const struct hs_ring_ops *o = subj->ring_ops;
-    r->idn = hst_case_id_bound(cs);
-    hst_copy_table(&r->ops, sizeof r->ops, o);
+    hst_copy_table(&r->ops, sizeof r->ops, subj->ring_ops);
     r->rg = hst_arena_alloc(arena, sizeof(struct sring) * (HST_MAX_ID + 1u));
     r->wbuf = hst_arena_alloc(arena, (size_t)IO_MAX);
     r->rbuf = hst_arena_alloc(arena, (size_t)IO_MAX + GUARD);
     if (r->rg == NULL || r->wbuf == NULL || r->rbuf == NULL)
         return -1;
-    r->pos = 1;
-    *sink->pos = 1;
-    if (!judge(r, HSC_RING_CREATE_1,
-               r->ops.create && r->ops.destroy && r->ops.write && r->ops.read && r->ops.peek &&
-                   r->ops.len && r->ops.avail && r->ops.capacity && r->ops.overruns,
-               "the subject's hs_ring_ops lacks a function every ring subject must offer"))
+    if (!hst_run_complete(&r->run, HSC_RING_CREATE_1, "ring",
+                          r->ops.create && r->ops.destroy && r->ops.write && r->ops.read &&
+                              r->ops.peek && r->ops.len && r->ops.avail && r->ops.capacity &&
+                              r->ops.overruns))
         return 0;
-    for (uint32_t i = 0; i < cs->nops; i++) {
-        const struct hst_op *op = &cs->ops[i];
-        r->pos = i + 1;
-        *sink->pos = r->pos;
-        if (op->kind == RO_CREATE) {
-            op_create(r, op);
-            continue;
-        }
-        if (op->kind == RO_DESTROY) {
-            if (op->dst <= HST_MAX_ID)
-                op_destroy(r, op->dst);
-            continue;
-        }
-        /* operations on a ring that was never made (a minimized trace) or
-         * whose shadow is out of step are not judged */
-        struct sring *g = usable(r, op->dst);
-        if (g == NULL)
-            continue;
-        switch (op->kind) {
-        case RO_WRITE: case RO_READ: case RO_PEEK:
-            if (op->a > IO_MAX)
-                return -1; /* larger than the checker's buffers: a corpus error */
-            op_io(r, op, g, op->a);
-            break;
-        case RO_CHURN:
-            op_churn(r, op, g);
-            break;
-        case RO_SPSC:
-            op_spsc(r, op, g);
-            break;
-        default:
-            break;
-        }
-    }
-    /* End of the trace: destroy what is left (unless a ring is known to be
-     * broken: destroying into it would only add a crash to the report). */
-    r->pos = cs->nops + 1;
-    *sink->pos = r->pos;
-    if (!sink->failed)
-        for (uint32_t id = 0; id < r->idn; id++)
-            if (r->rg[id].live)
-                op_destroy(r, id);
-    return 0;
+    return hst_run_trace(&r->run, &ring_hooks);
 }
 
 const struct hst_family hst_ring_family = {

@@ -87,19 +87,15 @@ struct sheap {
 };
 
 struct run {
+    struct hst_run run; /* first: the state every family's run shares */
     struct hs_spaces_ops ops;
-    uint32_t idn; /* hst_case_id_bound(): the heap ids the trace names are below it */
-    hs_ctx_t *ctx;
-    struct hst_sink *sink;
-    struct hst_arena *arena;
     struct sheap *hp;
     struct sobj *ob;
     uint32_t *list;
     uint32_t nlist;
     struct hst_iset set;
-    uint32_t pos, next_auto;
+    uint32_t next_auto;
     uint64_t seq;
-    bool oom;
 };
 
 #define judge(r, c, ok, ...) HST_JUDGE(r, c, ok, __VA_ARGS__)
@@ -174,7 +170,7 @@ static bool verify_heap(struct run *r, uint32_t hid, int c_bytes, int c_kind, co
         struct sobj *o = &r->ob[id];
         if (!o->live || o->h != hid)
             continue;
-        uint32_t k = r->ops.space_of(r->ctx, g->h, o->p);
+        uint32_t k = r->ops.space_of(r->run.ctx, g->h, o->p);
         if (!judge(r, c_kind, k == o->kind, "object #%u (%llu bytes) is in space %s, want %s %s",
                    id, (ull)o->n, kind_name(k), kind_name(o->kind), when)) {
             g->bad = 1;
@@ -202,7 +198,7 @@ static void op_destroy(struct run *r, uint32_t hid)
     r->nlist = n;
     hs_spaces_t *h = g->h;
     memset(g, 0, sizeof *g);
-    r->ops.destroy(r->ctx, h);
+    r->ops.destroy(r->run.ctx, h);
 }
 
 static void op_create(struct run *r, uint32_t hid, const struct hst_op *op, uint64_t thresh)
@@ -218,7 +214,7 @@ static void op_create(struct run *r, uint32_t hid, const struct hst_op *op, uint
     cfg.large_threshold = thresh;
     hs_spaces_t *const sentinel = (hs_spaces_t *)(uintptr_t)0x5e5e5e5e5e5e5e50ull;
     hs_spaces_t *h = sentinel;
-    int rc = r->ops.create(r->ctx, &cfg, &h);
+    int rc = r->ops.create(r->run.ctx, &cfg, &h);
     bool made = rc == 0 && h != sentinel && h != NULL;
     bool valid = cfg.initial_size <= cfg.growth_limit && cfg.growth_limit <= cfg.capacity;
     if (!valid) {
@@ -228,7 +224,7 @@ static void op_create(struct run *r, uint32_t hid, const struct hst_op *op, uint
               (ull)cfg.initial_size, (ull)cfg.growth_limit, (ull)cfg.capacity, rc,
               h != sentinel ? " and stored a handle" : "");
         if (made)
-            r->ops.destroy(r->ctx, h);
+            r->ops.destroy(r->run.ctx, h);
         return;
     }
     uint64_t ps = hst_page_size();
@@ -245,10 +241,10 @@ static void op_create(struct run *r, uint32_t hid, const struct hst_op *op, uint
     g->cfg = cfg;
     g->live = 1;
     g->thresh = thresh ? thresh : (uint64_t)12 * 1024;
-    uint64_t fp = r->ops.footprint(r->ctx, h);
+    uint64_t fp = r->ops.footprint(r->run.ctx, h);
     g->limit = fp > cfg.initial_size ? fp : cfg.initial_size;
     if (must) {
-        uint64_t gl = r->ops.growth_limit(r->ctx, h);
+        uint64_t gl = r->ops.growth_limit(r->run.ctx, h);
         if (!judge(r, HSC_SPACES_CREATE_2, gl == cfg.growth_limit,
                    "new heap #%u: growth_limit() is %llu, configured %llu", hid, (ull)gl,
                    (ull)cfg.growth_limit))
@@ -265,15 +261,15 @@ static bool do_alloc(struct run *r, uint32_t id, uint32_t hid, uint64_t n, uint3
         return false;
     if (id < NOBJ && r->ob[id].live)
         forget(r, id); /* the name is reused; the old object stays allocated, unnamed */
-    uint64_t fp0 = r->ops.footprint(r->ctx, g->h);
-    uint64_t gl = r->ops.growth_limit(r->ctx, g->h);
+    uint64_t fp0 = r->ops.footprint(r->run.ctx, g->h);
+    uint64_t gl = r->ops.growth_limit(r->run.ctx, g->h);
     bool large = (flags & HS_SPACES_ALLOC_LARGE_OK) && n >= g->thresh;
     uint32_t want = large ? HS_SPACE_LARGE_OBJECT
                     : (flags & HS_SPACES_ALLOC_NON_MOVABLE) ? HS_SPACE_NON_MOVING
                                                             : HS_SPACE_MAIN;
     uint64_t ba = 0x5e5e5e5eull, us = 0x5e5e5e5eull;
-    char *p = r->ops.alloc(r->ctx, g->h, n, flags, &ba, &us);
-    uint64_t fp = r->ops.footprint(r->ctx, g->h);
+    char *p = r->ops.alloc(r->run.ctx, g->h, n, flags, &ba, &us);
+    uint64_t fp = r->ops.footprint(r->run.ctx, g->h);
     if (null)
         *null = p == NULL;
     bool grow = (flags & HS_SPACES_ALLOC_GROW) != 0;
@@ -308,14 +304,14 @@ static bool do_alloc(struct run *r, uint32_t id, uint32_t hid, uint64_t n, uint3
         g->bad = 1;
         return false;
     }
-    uint64_t as = r->ops.allocation_size(r->ctx, g->h, p);
+    uint64_t as = r->ops.allocation_size(r->run.ctx, g->h, p);
     if (!judge(r, HSC_SPACES_SIZE_1, as == ba,
                "alloc(%llu, flags %#x): allocation_size %llu, bytes_allocated %llu", (ull)n,
                flags, (ull)as, (ull)ba)) {
         g->bad = 1;
         return false;
     }
-    uint32_t k = r->ops.space_of(r->ctx, g->h, p);
+    uint32_t k = r->ops.space_of(r->run.ctx, g->h, p);
     if (!judge(r, k == HS_SPACE_ZYGOTE && g->splits ? HSC_SPACES_ZYGOTE_3 : HSC_SPACES_ROUTE_1,
                k == want, "alloc(%llu, flags %#x, large threshold %llu) went to %s, want %s",
                (ull)n, flags, (ull)g->thresh, kind_name(k), kind_name(want))) {
@@ -357,9 +353,9 @@ static void do_free(struct run *r, uint32_t id)
     struct sheap *g = &r->hp[o->h];
     if (!bytes_ok(r, id, HSC_SPACES_DISJOINT_1, "before its free"))
         return;
-    int64_t rc = r->ops.free(r->ctx, g->h, o->p);
+    int64_t rc = r->ops.free(r->run.ctx, g->h, o->p);
     if (o->kind == HS_SPACE_ZYGOTE) {
-        uint32_t k = r->ops.space_of(r->ctx, g->h, o->p);
+        uint32_t k = r->ops.space_of(r->run.ctx, g->h, o->p);
         if (!judge(r, HSC_SPACES_ZYGOTE_2, rc == -EPERM && k == HS_SPACE_ZYGOTE,
                    "free of zygote object #%u returned %lld (want -EPERM), space now %s", id,
                    (long long)rc, kind_name(k)))
@@ -382,16 +378,16 @@ static void do_split(struct run *r, uint32_t hid)
     struct sheap *g = &r->hp[hid];
     if (!verify_heap(r, hid, HSC_SPACES_DISJOINT_1, HSC_SPACES_ROUTE_1, "before the split"))
         return;
-    int rc = r->ops.zygote_split(r->ctx, g->h);
+    int rc = r->ops.zygote_split(r->run.ctx, g->h);
     if (g->splits > 0) {
-        hst_branch(r->sink, HSC_SPACES_ZYGOTE_5, "second split: %s",
+        hst_branch(r->run.sink, HSC_SPACES_ZYGOTE_5, "second split: %s",
                    rc == 0 ? "accepted" : rc == -EPERM ? "-EPERM" : "another error");
         if (rc == 0)
             g->bad = 1; /* the shadow does not model a second split */
         return;
     }
     if (rc != 0) {
-        hst_branch(r->sink, HSC_SPACES_ZYGOTE_1, "split refused: %d", rc);
+        hst_branch(r->run.sink, HSC_SPACES_ZYGOTE_1, "split refused: %d", rc);
         return;
     }
     g->splits++;
@@ -412,7 +408,7 @@ static void do_split(struct run *r, uint32_t hid)
         struct sobj *o = &r->ob[id];
         if (!o->live || o->h != hid || !o->moved)
             continue;
-        void *q = r->ops.forward(r->ctx, g->h, o->p);
+        void *q = r->ops.forward(r->run.ctx, g->h, o->p);
         uint32_t hit = q != NULL ? overlap(r, q, o->usable) : 0;
         if (!judge(r, HSC_SPACES_ZYGOTE_1, q != NULL && hit == 0,
                    "forward(%p) of object #%u (%llu bytes, moved by the split) gave %p%s%u", o->p,
@@ -425,7 +421,7 @@ static void do_split(struct run *r, uint32_t hid)
         hst_iset_insert(&r->set, id, (uintptr_t)q);
     }
 
-    uint64_t fp = r->ops.footprint(r->ctx, g->h);
+    uint64_t fp = r->ops.footprint(r->run.ctx, g->h);
     g->limit = fp > g->cfg.initial_size ? fp : g->cfg.initial_size;
     verify_heap(r, hid, HSC_SPACES_ZYGOTE_4, HSC_SPACES_ZYGOTE_1, "after the zygote split");
 }
@@ -506,8 +502,8 @@ static void do_fork(struct run *r, uint32_t hid)
 static void do_clear(struct run *r, uint32_t hid)
 {
     struct sheap *g = &r->hp[hid];
-    r->ops.clear_growth_limit(r->ctx, g->h);
-    uint64_t gl = r->ops.growth_limit(r->ctx, g->h);
+    r->ops.clear_growth_limit(r->run.ctx, g->h);
+    uint64_t gl = r->ops.growth_limit(r->run.ctx, g->h);
     if (!judge(r, HSC_SPACES_CLEAR_1, gl == page_up(g->cfg.capacity),
                "after clear_growth_limit, growth_limit() is %llu, capacity %llu", (ull)gl,
                (ull)g->cfg.capacity))
@@ -518,7 +514,7 @@ static void op_fill(struct run *r, uint32_t hid, uint64_t n, uint32_t flags, uin
 {
     struct sheap *g = &r->hp[hid];
     bool null = false;
-    for (uint64_t i = 0; i < count && !g->bad && !r->oom; i++) {
+    for (uint64_t i = 0; i < count && !g->bad && !r->run.oom; i++) {
         if (r->next_auto >= NOBJ)
             r->next_auto = AUTO_BASE;
         if (!do_alloc(r, r->next_auto++, hid, n, flags, &null))
@@ -534,7 +530,7 @@ static void op_churn(struct run *r, uint32_t hid, uint64_t seed, uint64_t count)
     uint32_t ids[CHURN_LIVE];
     uint32_t n = 0;
     uint64_t x = hst_mix(seed ^ 0x737063ull);
-    for (uint64_t s = 0; s < count && !g->bad && !r->oom; s++) {
+    for (uint64_t s = 0; s < count && !g->bad && !r->run.oom; s++) {
         x = hst_mix(x + s);
         uint32_t p = (uint32_t)(x % 100);
         uint64_t y = x >> 8;
@@ -559,21 +555,90 @@ static void op_churn(struct run *r, uint32_t hid, uint64_t seed, uint64_t count)
 
 static bool spaces_offered(const struct hs_subject *s)
 {
-    return HS_HAS_FIELD(s, struct hs_subject, spaces_ops) && s->spaces_ops != NULL;
+    return HST_OFFERS(s, spaces_ops);
 }
+
+static int spaces_step(struct hst_run *run, const struct hst_op *op)
+{
+    struct run *r = (struct run *)run;
+    if (op->kind == SO_CREATE || op->kind == SO_CREATE_T4K) {
+        if (op->dst < NOBJ)
+            op_create(r, op->dst, op, op->kind == SO_CREATE_T4K ? 4096u : 0u);
+        return 0;
+    }
+    if (op->kind == SO_DESTROY) {
+        if (op->dst < NOBJ)
+            op_destroy(r, op->dst);
+        return 0;
+    }
+    if (op->kind == SO_FREE) {
+        do_free(r, op->dst);
+        return 0;
+    }
+    uint32_t hid = op->kind == SO_ALLOC ? op->src : op->dst;
+    struct sheap *g = heap(r, hid);
+    if (g == NULL)
+        return 0;
+    uint32_t fl = op->b > UINT32_MAX ? UINT32_MAX : (uint32_t)op->b;
+    switch (op->kind) {
+    case SO_ALLOC:
+        if (op->dst < AUTO_BASE)
+            do_alloc(r, op->dst, hid, op->a, fl, NULL);
+        break;
+    case SO_CLEAR:
+        do_clear(r, hid);
+        break;
+    case SO_SPLIT:
+        do_split(r, hid);
+        break;
+    case SO_FORK:
+        do_fork(r, hid);
+        break;
+    case SO_VERIFY: {
+        char local[16];
+        uint32_t k0 = r->ops.space_of(run->ctx, g->h, NULL);
+        uint32_t k1 = r->ops.space_of(run->ctx, g->h, local);
+        if (!judge(r, HSC_SPACES_ROUTE_2, k0 == HS_SPACE_NONE && k1 == HS_SPACE_NONE,
+                   "space_of(NULL) is %s, of a stack address %s", kind_name(k0),
+                   kind_name(k1)))
+            g->bad = 1;
+        else
+            verify_heap(r, hid, HSC_SPACES_DISJOINT_1, HSC_SPACES_ROUTE_1, "at verify");
+        break;
+    }
+    case SO_FILL:
+        op_fill(r, hid, op->a, fl, op->c);
+        break;
+    case SO_CHURN:
+        op_churn(r, hid, op->a, op->b);
+        break;
+    default:
+        break;
+    }
+    return 0;
+}
+
+/* End of the trace: heap id's objects verified a last time, then its destroy. */
+static void spaces_end(struct hst_run *run, uint32_t id)
+{
+    struct run *r = (struct run *)run;
+    if (!r->hp[id].live)
+        return;
+    if (!r->hp[id].bad)
+        verify_heap(r, id, HSC_SPACES_DISJOINT_1, HSC_SPACES_ROUTE_1, "at the end");
+    if (!run->sink->failed)
+        op_destroy(r, id);
+}
+
+static const struct hst_run_hooks spaces_hooks = {spaces_step, NULL, spaces_end};
 
 static int spaces_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct hst_case *cs,
                       struct hst_sink *sink, struct hst_arena *arena)
 {
-    struct run *r = hst_arena_alloc(arena, sizeof *r);
+    struct run *r = hst_run_alloc(sizeof *r, ctx, cs, sink, arena);
     if (r == NULL || !spaces_offered(subj))
         return -1;
-    r->ctx = ctx;
-    r->sink = sink;
-    r->arena = arena;
-    const struct hs_spaces_ops *o = subj->spaces_ops;
-    hst_copy_table(&r->ops, sizeof r->ops, o);
-    r->idn = hst_case_id_bound(cs);
+    hst_copy_table(&r->ops, sizeof r->ops, subj->spaces_ops);
     r->hp = hst_arena_alloc(arena, sizeof(struct sheap) * NOBJ);
     r->ob = hst_arena_alloc(arena, sizeof(struct sobj) * NOBJ);
     r->list = hst_arena_alloc(arena, sizeof(uint32_t) * NOBJ);
@@ -582,86 +647,13 @@ static int spaces_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct
         return -1;
     r->set.rng = 0x9e3779b97f4a7c15ull;
     r->next_auto = AUTO_BASE;
-    r->pos = 1;
-    *sink->pos = 1;
-    if (!judge(r, HSC_SPACES_CREATE_2,
-               r->ops.create && r->ops.destroy && r->ops.alloc && r->ops.free &&
-                   r->ops.space_of && r->ops.allocation_size && r->ops.footprint &&
-                   r->ops.growth_limit && r->ops.clear_growth_limit && r->ops.zygote_split,
-               "the subject's hs_spaces_ops lacks a function every spaces subject must offer"))
+    if (!hst_run_complete(&r->run, HSC_SPACES_CREATE_2, "spaces",
+                          r->ops.create && r->ops.destroy && r->ops.alloc && r->ops.free &&
+                              r->ops.space_of && r->ops.allocation_size && r->ops.footprint &&
+                              r->ops.growth_limit && r->ops.clear_growth_limit &&
+                              r->ops.zygote_split))
         return 0;
-    for (uint32_t i = 0; i < cs->nops && !r->oom; i++) {
-        const struct hst_op *op = &cs->ops[i];
-        r->pos = i + 1;
-        *sink->pos = r->pos;
-        if (op->kind == SO_CREATE || op->kind == SO_CREATE_T4K) {
-            if (op->dst < NOBJ)
-                op_create(r, op->dst, op, op->kind == SO_CREATE_T4K ? 4096u : 0u);
-            continue;
-        }
-        if (op->kind == SO_DESTROY) {
-            if (op->dst < NOBJ)
-                op_destroy(r, op->dst);
-            continue;
-        }
-        if (op->kind == SO_FREE) {
-            do_free(r, op->dst);
-            continue;
-        }
-        uint32_t hid = op->kind == SO_ALLOC ? op->src : op->dst;
-        struct sheap *g = heap(r, hid);
-        if (g == NULL)
-            continue;
-        uint32_t fl = op->b > UINT32_MAX ? UINT32_MAX : (uint32_t)op->b;
-        switch (op->kind) {
-        case SO_ALLOC:
-            if (op->dst < AUTO_BASE)
-                do_alloc(r, op->dst, hid, op->a, fl, NULL);
-            break;
-        case SO_CLEAR:
-            do_clear(r, hid);
-            break;
-        case SO_SPLIT:
-            do_split(r, hid);
-            break;
-        case SO_FORK:
-            do_fork(r, hid);
-            break;
-        case SO_VERIFY: {
-            char local[16];
-            uint32_t k0 = r->ops.space_of(ctx, g->h, NULL);
-            uint32_t k1 = r->ops.space_of(ctx, g->h, local);
-            if (!judge(r, HSC_SPACES_ROUTE_2, k0 == HS_SPACE_NONE && k1 == HS_SPACE_NONE,
-                       "space_of(NULL) is %s, of a stack address %s", kind_name(k0),
-                       kind_name(k1)))
-                g->bad = 1;
-            else
-                verify_heap(r, hid, HSC_SPACES_DISJOINT_1, HSC_SPACES_ROUTE_1, "at verify");
-            break;
-        }
-        case SO_FILL:
-            op_fill(r, hid, op->a, fl, op->c);
-            break;
-        case SO_CHURN:
-            op_churn(r, hid, op->a, op->b);
-            break;
-        default:
-            break;
-        }
-    }
-    if (r->oom)
-        return -1;
-    r->pos = cs->nops + 1;
-    *sink->pos = r->pos;
-    if (!sink->failed)
-        for (uint32_t id = 0; id < r->idn; id++)
-            if (r->hp[id].live) {
-                if (!r->hp[id].bad)
-                    verify_heap(r, id, HSC_SPACES_DISJOINT_1, HSC_SPACES_ROUTE_1, "at the end");
-                if (!sink->failed)
-                    op_destroy(r, id);
-            }
-    return 0;
+    return hst_run_trace(&r->run, &spaces_hooks);
 }
 
 const struct hst_family hst_spaces_family = {
