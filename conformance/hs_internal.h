@@ -343,6 +343,10 @@ size_t hst_verify_at(const void *src, uint64_t at, size_t n, uint64_t seed);
 void hst_fill(void *p, size_t from, size_t to, uint64_t seed);
 /* Returns the first offset in [from, to) that differs, or SIZE_MAX. */
 size_t hst_verify(const void *p, size_t from, size_t to, uint64_t seed);
+/* hst_verify over [0, to); when to > full, over its first and last edge
+ * bytes only (edge <= full): a large block is checked at its ends, where a
+ * neighbour's overlap shows. The offset of the first wrong byte, or SIZE_MAX. */
+size_t hst_verify_ends(const void *p, uint64_t to, uint64_t seed, uint64_t full, size_t edge);
 /* Returns the first offset in [0, n) of a byte that is not c, or SIZE_MAX. */
 size_t hst_first_not(const void *p, size_t n, unsigned char c);
 uint64_t hst_mix(uint64_t x);

@@ -67,13 +67,7 @@ static void fill_block(struct blk *b, uint64_t from, uint64_t to)
 
 static size_t verify_block(const struct blk *b, uint64_t to)
 {
-    const void *p = (const void *)b->p;
-    if (to <= FULL_FILL_LIMIT)
-        return hst_verify(p, 0, (size_t)to, b->seed);
-    size_t off = hst_verify(p, 0, EDGE_FILL, b->seed);
-    if (off != SIZE_MAX)
-        return off;
-    return hst_verify(p, (size_t)(to - EDGE_FILL), (size_t)to, b->seed);
+    return hst_verify_ends((const void *)b->p, to, b->seed, FULL_FILL_LIMIT, EDGE_FILL);
 }
 
 /* INTEGRITY-1: a live block still holds its pattern. */

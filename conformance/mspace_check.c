@@ -207,13 +207,7 @@ static void fill_block(struct obj *b, uint64_t from, uint64_t to)
 
 static size_t verify_range(const struct obj *b, uintptr_t at, uint64_t to)
 {
-    const void *p = (const void *)at;
-    if (to <= FULL_FILL_LIMIT)
-        return hst_verify(p, 0, (size_t)to, b->seed);
-    size_t off = hst_verify(p, 0, EDGE_FILL, b->seed);
-    if (off != SIZE_MAX)
-        return off;
-    return hst_verify(p, (size_t)(to - EDGE_FILL), (size_t)to, b->seed);
+    return hst_verify_ends((const void *)at, to, b->seed, FULL_FILL_LIMIT, EDGE_FILL);
 }
 
 static bool check_contents(struct run *r, uint32_t id, int clause, const char *when)

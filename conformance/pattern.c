@@ -75,6 +75,16 @@ size_t hst_verify(const void *p, size_t from, size_t to, uint64_t seed)
     return bad == SIZE_MAX ? SIZE_MAX : from + bad;
 }
 
+size_t hst_verify_ends(const void *p, uint64_t to, uint64_t seed, uint64_t full, size_t edge)
+{
+    if (to <= full)
+        return hst_verify(p, 0, (size_t)to, seed);
+    size_t off = hst_verify(p, 0, edge, seed);
+    if (off != SIZE_MAX)
+        return off;
+    return hst_verify(p, (size_t)(to - edge), (size_t)to, seed);
+}
+
 HST_NO_COVERAGE size_t hst_first_not(const void *p, size_t n, unsigned char c)
 {
     const unsigned char *b = p;
