@@ -18,9 +18,13 @@
 #include "ref/gc/gc_impl.h"
 #include "ref/glue/attrs.h"
 
-/* bitmap.c's way to the spaces' usage-error hook (see gc_impl.h). */
+/* The collector's way to the spaces' usage-error hook (see gc_impl.h): the
+ * heap has one hook, and the message says the collector found the misuse
+ * (the default hook's line begins "heapspec spaces:"). */
 int hsri_gc_report_misuse(const char *msg, const void *where) {
-    return hsr_spaces_report_misuse(msg, where);
+    char line[240];
+    snprintf(line, sizeof line, "gc: %s", msg);
+    return hsr_spaces_report_misuse(line, where);
 }
 
 int hsr_gc_bitmap_init(hsr_gc_bitmap_t *bm, uintptr_t base, uint64_t capacity) {
@@ -72,7 +76,7 @@ void hsr_gc_bitmap_sweep_walk(const hsr_gc_bitmap_t *live, const hsr_gc_bitmap_t
     void *batch[256];
     size_t n = 0;
     if (live->base != mark->base || live->nwords != mark->nwords) {
-        (void)hsr_spaces_report_misuse("sweep of bitmaps over different ranges", live);
+        (void)hsri_gc_report_misuse("sweep of bitmaps over different ranges", live);
         return;
     }
     uint64_t end = words_in_use(live);

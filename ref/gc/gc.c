@@ -107,7 +107,7 @@ static void after_mutation(const hsr_gc_t *g, uint32_t flags) {
 #if HSR_DEBUG >= 3
     char why[200];
     if (hsr_gc_check(g, flags, why, sizeof why) != 0) {
-        (void)hsr_spaces_report_misuse(why, g);
+        (void)hsri_gc_report_misuse(why, g);
     }
 #else
     (void)g;
@@ -117,7 +117,7 @@ static void after_mutation(const hsr_gc_t *g, uint32_t flags) {
 
 static int gc_ok(const hsr_gc_t *g) {
     if (g == NULL || g->magic != HSRI_GC_MAGIC) {
-        (void)hsr_spaces_report_misuse("not a live collector", g);
+        (void)hsri_gc_report_misuse("not a live collector", g);
         return 0;
     }
     return 1;
@@ -258,11 +258,11 @@ void hsr_gc_set_ref(hsr_gc_t *g, void *obj, uint32_t slot, void *target) {
         return;
     }
     if (!hsr_gc_is_live(g, obj) || slot >= o->nslots) {
-        (void)hsr_spaces_report_misuse("set_ref: not a live object or slot out of range", obj);
+        (void)hsri_gc_report_misuse("set_ref: not a live object or slot out of range", obj);
         return;
     }
     if (target != NULL && !hsr_gc_is_live(g, target)) {
-        (void)hsr_spaces_report_misuse("set_ref: target is not a live object", target);
+        (void)hsri_gc_report_misuse("set_ref: target is not a live object", target);
         return;
     }
     o->slot[slot] = target;
@@ -275,7 +275,7 @@ void *hsr_gc_get_ref(hsr_gc_t *g, void *obj, uint32_t slot) {
         return NULL;
     }
     if (!hsr_gc_is_live(g, obj) || slot >= o->nslots) {
-        (void)hsr_spaces_report_misuse("get_ref: not a live object or slot out of range", obj);
+        (void)hsri_gc_report_misuse("get_ref: not a live object or slot out of range", obj);
         return NULL;
     }
     return o->slot[slot];
@@ -286,7 +286,7 @@ int hsr_gc_root_add(hsr_gc_t *g, void *obj) {
         return -EINVAL;
     }
     if (!hsr_gc_is_live(g, obj)) {
-        return hsr_spaces_report_misuse("root_add: not a live object", obj);
+        return hsri_gc_report_misuse("root_add: not a live object", obj);
     }
     if (g->nroots == g->cap_roots) {
         uint64_t ncap = g->cap_roots == 0 ? 64 : g->cap_roots * 2;
@@ -328,7 +328,7 @@ static void mark_object(hsr_gc_t *g, void *obj) {
     } else {
         int64_t i = hsri_objset_find(&g->los, obj);
         if (i < 0) {
-            (void)hsr_spaces_report_misuse("mark: a reference to no object", obj);
+            (void)hsri_gc_report_misuse("mark: a reference to no object", obj);
             return;
         }
         if (g->los.marks[i]) {

@@ -73,8 +73,9 @@ struct hsr_gc_s {
     hsr_gc_stats_t stats;                   /* figures */
 };
 
-/* bitmap_alloc.c: hsr_spaces_report_misuse (space.h) for bitmap.c, which
- * WP proves and so may not include space.h (above). The hook's own effects
+/* bitmap_alloc.c: hsr_spaces_report_misuse (space.h) with the message
+ * prefixed "gc: ", for the collector's files; bitmap.c, which WP proves, may
+ * not include space.h (above). The hook's own effects
  * (stderr, a test's counters) are outside the model: it must not write the
  * bitmap it is told about. -EINVAL when the hook returns. */
 /*@ assigns \nothing;

@@ -21,9 +21,10 @@
     } while (0)
 
 static int hook_calls;
+static char last_msg[240];
 static void counting_hook(const char *msg, const void *where) {
-    (void)msg;
     (void)where;
+    snprintf(last_msg, sizeof last_msg, "%s", msg);
     hook_calls++;
 }
 
@@ -153,6 +154,8 @@ static void test_basics(void) {
     int before = hook_calls;
     hsr_gc_set_ref(g, d, 1, d);
     CHECK(hook_calls == before + 1 && hsr_gc_get_ref(g, d, 0) == NULL);
+    /* the collector's misuse says so (the hook is the spaces' one) */
+    CHECK(strncmp(last_msg, "gc: set_ref:", 12) == 0);
     hsr_spaces_set_usage_error_hook(NULL);
     gc_ok(g, 0);
     hsr_gc_destroy(g);
