@@ -1,5 +1,7 @@
 /* family_decode.c — the generic family harness's byte format (see
  * family_decode.h). */
+#include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "fuzz/data_producer.h"
@@ -36,11 +38,14 @@ static const struct {
  * checker judges the uint32_t the ABI passes, and a bit outside
  * READ|WRITE|EXEC may be refused with -EINVAL; both found by this harness.) */
 #define NOREL 3u /* an absolute bound */
+#define HUGE 4u  /* an absolute bound, but a number above PTRDIFF_MAX passes:
+                  * every subject must refuse such a size at once, at no cost
+                  * (MSPACE-HUGE-1; calloc's overflow, MSPACE-CALLOC-2) */
 static const struct {
     const char *family, *op;
     unsigned idx;
     uint64_t max;
-    unsigned rel; /* NOREL, or the number the bound is added to */
+    unsigned rel; /* NOREL, HUGE, or the number the bound is added to */
 } limits[] = {
     {"ring", "create", 0, (uint64_t)1 << 16, NOREL},
     {"ring", "write", 0, (uint64_t)1 << 16, NOREL},
@@ -57,12 +62,12 @@ static const struct {
     {"buddy", "churn", 1, 32, NOREL},
     {"mspace", "create", 0, (uint64_t)16 << 20, NOREL},
     {"mspace", "create_with_base", 0, (uint64_t)16 << 20, NOREL},
-    {"mspace", "malloc", 0, (uint64_t)1 << 16, NOREL},
-    {"mspace", "calloc", 0, (uint64_t)1 << 16, NOREL},
+    {"mspace", "malloc", 0, (uint64_t)1 << 16, HUGE},
+    {"mspace", "calloc", 0, (uint64_t)1 << 16, HUGE},
     {"mspace", "calloc", 1, 16, NOREL},
     {"mspace", "memalign", 0, (uint64_t)1 << 16, NOREL},
-    {"mspace", "memalign", 1, (uint64_t)1 << 16, NOREL},
-    {"mspace", "realloc", 0, (uint64_t)1 << 16, NOREL},
+    {"mspace", "memalign", 1, (uint64_t)1 << 16, HUGE},
+    {"mspace", "realloc", 0, (uint64_t)1 << 16, HUGE},
     {"mspace", "realloc_in_place", 0, (uint64_t)1 << 16, NOREL},
     {"mspace", "trim", 0, (uint64_t)1 << 20, NOREL},
     {"region", "create", 0, (uint64_t)1 << 20, NOREL},
@@ -122,7 +127,8 @@ static uint64_t lookup_bound(const struct hsf_family *f, const struct hst_opdesc
     for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++)
         if (limits[i].idx == idx && strcmp(limits[i].family, f->fam->name) == 0 &&
             strcmp(limits[i].op, d->name) == 0) {
-            *rel = (uint8_t)(limits[i].rel < idx ? limits[i].rel : NOREL);
+            *rel = (uint8_t)(limits[i].rel < idx || limits[i].rel == HUGE ? limits[i].rel
+                                                                           : NOREL);
             return limits[i].max;
         }
     return UINT64_MAX;
@@ -145,6 +151,8 @@ static uint64_t bounded(const struct hsf_family *f, unsigned slot, unsigned i, u
             return base + (v - base) % (max + 1);
         return v;
     }
+    if (rel == HUGE && v > (uint64_t)PTRDIFF_MAX)
+        return v;
     return v > max ? max : v;
 }
 

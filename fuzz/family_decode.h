@@ -55,7 +55,8 @@ struct hsf_family {
     const struct hst_family *fam;
     uint8_t allowed[64]; /* indices into fam->ops of the ops the fuzzer makes */
     uint64_t max[64][3]; /* bound of each number of allowed[i] (UINT64_MAX: none) */
-    uint8_t rel[64][3];  /* when < 3: the bound is relative, number rel + max */
+    uint8_t rel[64][3];  /* when < 3: the bound is relative, number rel + max;
+                          * 4: a number above PTRDIFF_MAX passes unbounded */
     unsigned nallowed;
 };
 
