@@ -25,7 +25,7 @@ struct walk_ctx {
     char why[160];    /* first problem */
 };
 
-static void object_fn(void *p, uint64_t usable, uint32_t kind, void *arg) {
+HSRI_WALKER static void object_fn(void *p, uint64_t usable, uint32_t kind, void *arg) {
     struct walk_ctx *w = arg;
     const uint32_t *hdr = p;
     if (w->why[0] != 0) {
@@ -73,7 +73,7 @@ struct reach {
     int oom;
 };
 
-static void reach_push(struct reach *r, void *p) {
+HSRI_WALKER static void reach_push(struct reach *r, void *p) {
     const hsr_gc_t *g = r->g;
     int fresh;
     int zygote = 0;
@@ -110,12 +110,12 @@ static void reach_push(struct reach *r, void *p) {
     r->stack[r->sp++] = p;
 }
 
-static void reach_zygote_fn(uintptr_t addr, void *arg) {
+HSRI_WALKER static void reach_zygote_fn(uintptr_t addr, void *arg) {
     reach_push(arg, (void *)addr);
 }
 
 /* 0: every live non-zygote object is reachable; -1 otherwise (why). */
-static int check_reachable(const hsr_gc_t *g, char *why, size_t len) {
+HSRI_WALKER static int check_reachable(const hsr_gc_t *g, char *why, size_t len) {
     struct reach r;
     memset(&r, 0, sizeof r);
     r.g = g;

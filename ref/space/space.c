@@ -327,7 +327,7 @@ static void cont_walk_fn(void *start, void *end, size_t used, void *arg) {
     }
 }
 
-int hsri_cont_check(const hsr_space_t *s, char *msg, size_t len) {
+HSRI_WALKER int hsri_cont_check(const hsr_space_t *s, char *msg, size_t len) {
     char why[120];
     struct cont_walk w = {s, 0, 0, 0, 0};
     if (s->magic != HSRI_SPACE_MAGIC || s->ms == NULL) {
@@ -963,7 +963,7 @@ static int overlaps(const hsr_space_t *a, const hsr_space_t *b) {
 
 /* The backup main space between compactions: reserved, empty, with the
  * main space's capacity and growth limit (disjointness: the caller). */
-static int backup_check(const hsr_spaces_t *h, char *msg, size_t len) {
+HSRI_WALKER static int backup_check(const hsr_spaces_t *h, char *msg, size_t len) {
     const hsr_space_t *b = h->backup;
     if (b == NULL || b->magic != HSRI_SPACE_MAGIC || b->kind != HSR_SPACE_MAIN_BACKUP ||
         b->region == NULL || b->begin == NULL) {
