@@ -7,7 +7,8 @@
  *   2. at op 1, the judgement that the subject's table is complete, for the
  *      families that demand it (hst_run_complete);
  *   3. each op in order, its position published first on the shared word, so
- *      that a crash is blamed on the op that was running (hst_run_trace);
+ *      that a crash is blamed on the op that was running, and the sink's
+ *      after_op once it returns (hst_run_trace);
  *   4. past the last op, the family's last judgements, then every object it
  *      still holds ended, unless a violation was already reported.
  */
@@ -60,6 +61,9 @@ int hst_run_trace(struct hst_run *run, const struct hst_run_hooks *hooks)
         run_at(run, i + 1);
         if (hooks->step(run, &cs->ops[i]) != 0)
             return -1;
+        /* A failed walker leaves a broken subject: nothing after it is judged. */
+        if (run->sink->after_op != NULL && !run->sink->after_op(run->sink->after_arg))
+            return 0;
     }
     if (run->oom)
         return -1;

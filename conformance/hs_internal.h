@@ -223,6 +223,10 @@ struct hst_sink {
     volatile uint32_t *pos;    /* shared word: op being executed (crash attribution) */
     uint64_t seen[64];         /* hashes of branch events already sent (sent once each) */
     uint64_t skipped_mask[(HSC_COUNT + 63) / 64]; /* clauses already reported skipped */
+    /* Optional, called by hst_run_trace after each op (the fuzz harnesses run
+     * the subject's check() walker there); false stops the trace. */
+    bool (*after_op)(void *arg);
+    void *after_arg;
 };
 
 void hst_emit(struct hst_sink *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -286,8 +290,9 @@ void *hst_run_alloc(size_t size, hs_ctx_t *ctx, const struct hst_case *cs,
  * (complete). Returns complete: without them nothing can be judged. */
 bool hst_run_complete(struct hst_run *run, int c, const char *family, bool complete);
 /* Runs run->cs's ops through hooks->step in order (stopping early when
- * run->oom is set), then, past the last op, hooks->finish and hooks->end (see
- * struct hst_run_hooks). Returns 0 when the case ran to its end (violations
+ * run->oom is set), each followed by the sink's after_op if any, then, past
+ * the last op, hooks->finish and hooks->end (see struct hst_run_hooks).
+ * Returns 0 when the case ran to its end or after_op stopped it (violations
  * are in the events), -1 on an engine error. */
 int hst_run_trace(struct hst_run *run, const struct hst_run_hooks *hooks);
 

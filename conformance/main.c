@@ -32,6 +32,7 @@ static int usage(const char *msg)
             "       heapspec record -o FILE -- PROGRAM [ARGS...]   (its malloc traffic as a trace)\n"
             "       heapspec fuzz --engine libfuzzer|afl|both --family F --subject S\n"
             "                     --seconds N --jobs J [--preload LIB] [--max-len BYTES]\n"
+            "                     [--walker call|op|end]\n"
             "                     (fuzz/campaign.sh)\n"
             "       heapspec prove [COMPONENT...]   (proofs/prove.sh: Frama-C WP, goals proved)\n"
             "       heapspec version\n");

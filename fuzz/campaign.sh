@@ -3,7 +3,7 @@
 #
 #   fuzz/campaign.sh --engine libfuzzer|afl|both --family F --subject S \
 #                    --seconds N --jobs J [--corpus-dir D] [--expect-fail IDS]
-#                    [--max-len BYTES]
+#                    [--max-len BYTES] [--walker call|op|end]
 #
 #   --family       malloc | ring | buddy | mspace | region | gc | spaces (all but malloc: the
 #                  generic harness fuzz/family_fuzzer.c)
@@ -17,6 +17,10 @@
 #   --corpus-dir   kept between campaigns (resumed from, merged into); default
 #                  $HOME/.cache/heapspec-fuzz/<family>-<subject>
 #   --expect-fail  clause ids the subject is known to fail (HEAPSPEC_FUZZ_EXPECT_FAIL)
+#   --walker       when the subject's check() walker runs (HEAPSPEC_FUZZ_CHECKED): after
+#                  every mutating call inside the subject (call), after every operation of
+#                  the trace (op, the default for a reference subject), or once after the
+#                  trace (end, the default for a library)
 #   --max-len      libFuzzer's -max_len, the longest input (default 16384: a trace of
 #                  up to 500 ops). Shorter inputs run faster but reach fewer states
 #                  per CPU second: malloc, ref, 45 s on one core: 128 bytes 20.7k exec/s
@@ -33,7 +37,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 engine=libfuzzer family=malloc subject=libc seconds=60 jobs=1 corpus= expect= preload=
-maxlen=16384
+maxlen=16384 walker=
 while [ $# -gt 0 ]; do
     case $1 in
     --engine) engine=$2; shift 2 ;;
@@ -45,6 +49,7 @@ while [ $# -gt 0 ]; do
     --expect-fail) expect=$2; shift 2 ;;
     --preload) preload=$2; shift 2 ;;
     --max-len) maxlen=$2; shift 2 ;;
+    --walker) walker=$2; shift 2 ;;
     *) echo "campaign.sh: unknown argument $1 (see the header of fuzz/campaign.sh)" >&2; exit 2 ;;
     esac
 done
@@ -59,6 +64,7 @@ ring | buddy | mspace | region | gc | spaces)
 esac
 case $seconds$jobs$maxlen in *[!0-9]*) echo "campaign.sh: --seconds, --jobs and --max-len take numbers" >&2; exit 2 ;; esac
 [ "$maxlen" -gt 0 ] || { echo "campaign.sh: --max-len takes a positive number" >&2; exit 2; }
+case $walker in '' | call | op | end) ;; *) echo "campaign.sh: --walker call|op|end" >&2; exit 2 ;; esac
 if [ -n "$preload" ]; then
     [ "$family" = malloc ] && [ "$subject" = libc ] ||
         { echo "campaign.sh: --preload is for --family malloc --subject libc" >&2; exit 2; }
@@ -73,8 +79,9 @@ corpus=${corpus:-${HOME:-/tmp}/.cache/heapspec-fuzz/$family-$tag}
 work="$corpus.work"
 mkdir -p "$corpus" "$work/crashes" "$work/traces"
 export HEAPSPEC_FUZZ_SUBJECT=$subject HEAPSPEC_FUZZ_EXPECT_FAIL=$expect
-# A reference subject runs its own check() walker after every mutating call
-# (the harnesses' default for ref; HEAPSPEC_FUZZ_CHECKED=0 turns it off).
+# A reference subject's check() walker runs after every operation (the harnesses'
+# default for ref); --walker chooses (HEAPSPEC_FUZZ_CHECKED, fuzz/events.h).
+[ -z "$walker" ] || export HEAPSPEC_FUZZ_CHECKED=$walker
 export ASAN_OPTIONS=${ASAN_OPTIONS:-allocator_may_return_null=1:detect_leaks=0:symbolize=1}
 seeds="$ROOT/fuzz/${family}_fuzzer_seed_corpus"
 dict="$ROOT/fuzz/${family}_fuzzer.dict"

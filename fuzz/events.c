@@ -133,3 +133,43 @@ void hsf_print_verdict(FILE *out, const char *subject, int sink_fd, hsf_run_fn r
         fprintf(out, "%s\n", WEXITSTATUS(status) ? "the checker reported a violation" : "passes");
     hsf_print_failures(out, "#   ", events);
 }
+
+enum hsf_walk hsf_walk_mode(const char *harness, bool is_ref)
+{
+    const char *v = getenv("HEAPSPEC_FUZZ_CHECKED");
+    if (v == NULL || v[0] == '\0')
+        return is_ref ? HSF_WALK_OP : HSF_WALK_END;
+    if (strcmp(v, "call") == 0 || strcmp(v, "1") == 0)
+        return HSF_WALK_CALL;
+    if (strcmp(v, "op") == 0)
+        return HSF_WALK_OP;
+    if (strcmp(v, "end") == 0 || strcmp(v, "0") == 0)
+        return HSF_WALK_END;
+    fprintf(stderr, "%s: HEAPSPEC_FUZZ_CHECKED=%s: expected call, op or end (1, 0)\n", harness,
+            v);
+    exit(2);
+}
+
+static bool walk_after_op(void *arg)
+{
+    struct hsf_walker *w = arg;
+    char msg[512] = "";
+    if (w->subj->check(w->ctx, msg, sizeof msg) == 0)
+        return true;
+    hst_emit(w->sink, "F check-walker %u %s", *w->sink->pos,
+             msg[0] ? msg : "check() failed without a message");
+    w->sink->failed = true;
+    return false;
+}
+
+void hsf_walk_install(struct hsf_walker *w, const struct hs_subject *subj, hs_ctx_t *ctx,
+                      struct hst_sink *sink)
+{
+    w->subj = subj;
+    w->ctx = ctx;
+    w->sink = sink;
+    if (subj->check != NULL) {
+        sink->after_op = walk_after_op;
+        sink->after_arg = w;
+    }
+}

@@ -13,6 +13,7 @@
 
 struct hs_subject;
 struct hs_ctx_s;
+struct hst_sink;
 
 /* The subject table exported by the shared object at path (dlopen, then
  * heapspec_subject(), checked for size, name and ABI version). Exits with a
@@ -25,6 +26,27 @@ size_t hsf_events_read(int fd, char *buf, size_t cap);
 void hsf_events_clear(int fd);
 /* The clause ids of the F lines of events, space separated, into out. */
 void hsf_failed_clauses(const char *events, char *out, size_t cap);
+/* When the subject's check() walker runs, from HEAPSPEC_FUZZ_CHECKED:
+ *   call (or 1)  in the subject, after every mutating call (HS_OPEN_CHECKED:
+ *                a loop op such as churn is walked after each of its calls);
+ *   op           after every operation of the trace (hsf_walk_install);
+ *   end (or 0)   once, after the trace.
+ * Unset: op for a reference subject (is_ref), end for a library. A value
+ * not in this list ends the harness with a message (exit 2). */
+enum hsf_walk { HSF_WALK_END, HSF_WALK_OP, HSF_WALK_CALL };
+enum hsf_walk hsf_walk_mode(const char *harness, bool is_ref);
+
+/* The per-op walker (HSF_WALK_OP): after each op of the run on ctx, the
+ * subject's check(); a failure becomes the event
+ * "F check-walker POS message" in sink and stops the trace. */
+struct hsf_walker {
+    const struct hs_subject *subj;
+    struct hs_ctx_s *ctx;
+    struct hst_sink *sink;
+};
+void hsf_walk_install(struct hsf_walker *w, const struct hs_subject *subj, struct hs_ctx_s *ctx,
+                      struct hst_sink *sink);
+
 /* Prints the F and E lines of events on out, each after prefix. */
 void hsf_print_failures(FILE *out, const char *prefix, const char *events);
 

@@ -35,10 +35,12 @@
  *   HEAPSPEC_FUZZ_SUBJECT=PATH          a shared object exporting
  *                                       heapspec_subject() (a third-party
  *                                       implementation, or a mutant);
- *   HEAPSPEC_FUZZ_CHECKED=1|0           opens contexts with HS_OPEN_CHECKED
- *                                       (the subject's walker after every
- *                                       mutating call) or not; default: on
- *                                       for ref, off for a library.
+ *   HEAPSPEC_FUZZ_CHECKED=call|op|end   when the subject's check() walker
+ *                                       runs: after every mutating call
+ *                                       (HS_OPEN_CHECKED), after every op,
+ *                                       or after the trace only (events.h);
+ *                                       default: op for ref, end for a
+ *                                       library.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -72,7 +74,7 @@
 static struct {
     struct hsf_family fam;
     const struct hs_subject *subj;
-    bool checked;
+    enum hsf_walk walk;      /* when the subject's check() runs */
     bool check_reset;
     struct hst_arena ops;    /* the decoded trace; reset per input */
     struct hst_arena engine; /* the checker's state; zeroed per input */
@@ -144,10 +146,9 @@ static void init_once(void)
         die("HEAPSPEC_FUZZ_SUBJECT: expected ref or a path to a subject .so");
     if (g.subj == NULL || g.subj->open == NULL || !g.fam.fam->offered(g.subj))
         die("the subject offers no family " HS_FUZZ_FAMILY);
-    const char *ck = getenv("HEAPSPEC_FUZZ_CHECKED");
     const char *cr = getenv("HEAPSPEC_FUZZ_CHECK_RESET");
     bool is_ref = s == NULL || s[0] == '\0' || strcmp(s, "ref") == 0;
-    g.checked = ck != NULL && ck[0] ? strcmp(ck, "1") == 0 : is_ref;
+    g.walk = hsf_walk_mode(HS_FUZZ_FAMILY "_fuzzer", is_ref);
     g.check_reset = cr != NULL && strcmp(cr, "1") == 0;
     if (hst_arena_init(&g.ops, OPS_ARENA_SIZE) != 0 ||
         hst_arena_init(&g.engine, ENGINE_ARENA_SIZE) != 0)
@@ -241,8 +242,8 @@ static int open_ctx(struct hsf_family_input *in, hs_ctx_t **ctx)
     args.struct_size = sizeof args;
     args.version = HS_OPEN_ARGS_VERSION;
     args.footprint_limit = in->footprint_limit;
-    args.flags = g.checked ? HS_OPEN_CHECKED : 0u;
-    if ((in->footprint_limit || g.checked) && g.subj->open(&args, ctx) == 0)
+    args.flags = g.walk == HSF_WALK_CALL ? HS_OPEN_CHECKED : 0u;
+    if ((in->footprint_limit || args.flags) && g.subj->open(&args, ctx) == 0)
         return 0;
     /* no such axis: the trace runs without it, and the checker knows */
     in->footprint_limit = in->cs.footprint_limit = 0;
@@ -262,6 +263,9 @@ static int run_input(struct hsf_family_input *in, char *events, size_t ecap, cha
     memset(&sink, 0, sizeof sink);
     sink.fd = g.sink_fd;
     sink.pos = &g.pos;
+    static struct hsf_walker walker_op;
+    if (g.walk == HSF_WALK_OP)
+        hsf_walk_install(&walker_op, g.subj, ctx, &sink);
     g.engine.used = 0;
     g.nallocs = 0;
     int rc = g.fam.fam->run(g.subj, ctx, &in->cs, &sink, &g.engine);

@@ -13,9 +13,11 @@
  *                                LD_PRELOAD, any malloc replacement)
  *   HEAPSPEC_FUZZ_SUBJECT=ref    the reference mspace as malloc (ref/mspace)
  *   HEAPSPEC_FUZZ_SUBJECT=PATH   a shared object exporting heapspec_subject()
- *   HEAPSPEC_FUZZ_CHECKED=1|0    open contexts with HS_OPEN_CHECKED (the
- *                                subject's walker after every mutation) or
- *                                not; default: on for ref, off otherwise
+ *   HEAPSPEC_FUZZ_CHECKED=call|op|end
+ *                                when the subject's check() walker runs:
+ *                                after every mutating call (HS_OPEN_CHECKED),
+ *                                after every op, or after the trace only
+ *                                (events.h); default: op for ref, else end
  *   HEAPSPEC_FUZZ_EXPECT_FAIL=ID,...
  *                                clauses the subject is known to fail: an
  *                                input whose only violations are of these
@@ -56,7 +58,7 @@
 static struct {
     const struct hs_subject *subj;
     const char *name;
-    bool checked;
+    enum hsf_walk walk;      /* when the subject's check() runs */
     const char *expect;      /* HEAPSPEC_FUZZ_EXPECT_FAIL, or "" */
     bool asan_malloc;        /* the subject's malloc is ASan's allocator */
     struct hst_arena ops;    /* the decoded trace; reset per input */
@@ -97,9 +99,8 @@ static void init_once(void)
     if (g.subj != NULL)
         return;
     const char *s = getenv("HEAPSPEC_FUZZ_SUBJECT");
-    const char *ck = getenv("HEAPSPEC_FUZZ_CHECKED");
     g.name = s != NULL && s[0] ? s : "libc";
-    g.checked = ck != NULL && ck[0] ? strcmp(ck, "1") == 0 : strcmp(g.name, "ref") == 0;
+    g.walk = hsf_walk_mode("malloc_fuzzer", strcmp(g.name, "ref") == 0);
     g.expect = getenv("HEAPSPEC_FUZZ_EXPECT_FAIL");
     if (g.expect == NULL)
         g.expect = "";
@@ -176,8 +177,8 @@ static int open_ctx(const struct hsf_malloc_input *in, hs_ctx_t **ctx)
     args.version = HS_OPEN_ARGS_VERSION;
     args.fail_nth_backing = in->fail_nth;
     args.footprint_limit = in->footprint_limit;
-    args.flags = g.checked ? HS_OPEN_CHECKED : 0u;
-    bool want = in->fail_nth || in->footprint_limit || g.checked;
+    args.flags = g.walk == HSF_WALK_CALL ? HS_OPEN_CHECKED : 0u;
+    bool want = in->fail_nth || in->footprint_limit || args.flags;
     if (want && g.subj->open(&args, ctx) == 0)
         return 0;
     /* a subject without fault injection (libc): the trace still runs */
@@ -197,6 +198,9 @@ static int run_input(const struct hsf_malloc_input *in, char *events, size_t eca
     memset(&sink, 0, sizeof sink);
     sink.fd = g.sink_fd;
     sink.pos = &g.pos;
+    static struct hsf_walker walker_op;
+    if (g.walk == HSF_WALK_OP)
+        hsf_walk_install(&walker_op, g.subj, ctx, &sink);
     int rc = hst_malloc_run(g.subj, ctx, &in->cs, &sink, &g.engine);
     int bad = rc != 0;
     if (sink.failed) {
