@@ -18,8 +18,9 @@
 #                  $HOME/.cache/heapspec-fuzz/<family>-<subject>
 #   --expect-fail  clause ids the subject is known to fail (HEAPSPEC_FUZZ_EXPECT_FAIL)
 #   --walker       when the subject's check() walker runs (HEAPSPEC_FUZZ_CHECKED): after
-#                  every mutating call inside the subject (call), after every operation of
-#                  the trace (op, the default for a reference subject), or once after the
+#                  every mutating call inside the subject (call; the default for the
+#                  reference mspace and region), after every operation of the trace (op;
+#                  the default for the other reference components), or once after the
 #                  trace (end, the default for a library)
 #   --max-len      libFuzzer's -max_len, the longest input (default 16384: a trace of
 #                  up to 500 ops). Shorter inputs run faster but reach fewer states
@@ -79,8 +80,8 @@ corpus=${corpus:-${HOME:-/tmp}/.cache/heapspec-fuzz/$family-$tag}
 work="$corpus.work"
 mkdir -p "$corpus" "$work/crashes" "$work/traces"
 export HEAPSPEC_FUZZ_SUBJECT=$subject HEAPSPEC_FUZZ_EXPECT_FAIL=$expect
-# A reference subject's check() walker runs after every operation (the harnesses'
-# default for ref); --walker chooses (HEAPSPEC_FUZZ_CHECKED, fuzz/events.h).
+# A reference subject's check() walker runs after every operation or call (the
+# harnesses' default for ref); --walker chooses (HEAPSPEC_FUZZ_CHECKED, fuzz/events.h).
 [ -z "$walker" ] || export HEAPSPEC_FUZZ_CHECKED=$walker
 export ASAN_OPTIONS=${ASAN_OPTIONS:-allocator_may_return_null=1:detect_leaks=0:symbolize=1}
 seeds="$ROOT/fuzz/${family}_fuzzer_seed_corpus"

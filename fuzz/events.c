@@ -134,11 +134,11 @@ void hsf_print_verdict(FILE *out, const char *subject, int sink_fd, hsf_run_fn r
     hsf_print_failures(out, "#   ", events);
 }
 
-enum hsf_walk hsf_walk_mode(const char *harness, bool is_ref)
+enum hsf_walk hsf_walk_mode(const char *harness, bool is_ref, enum hsf_walk ref_mode)
 {
     const char *v = getenv("HEAPSPEC_FUZZ_CHECKED");
     if (v == NULL || v[0] == '\0')
-        return is_ref ? HSF_WALK_OP : HSF_WALK_END;
+        return is_ref ? ref_mode : HSF_WALK_END;
     if (strcmp(v, "call") == 0 || strcmp(v, "1") == 0)
         return HSF_WALK_CALL;
     if (strcmp(v, "op") == 0)

@@ -31,10 +31,10 @@ void hsf_failed_clauses(const char *events, char *out, size_t cap);
  *                a loop op such as churn is walked after each of its calls);
  *   op           after every operation of the trace (hsf_walk_install);
  *   end (or 0)   once, after the trace.
- * Unset: op for a reference subject (is_ref), end for a library. A value
- * not in this list ends the harness with a message (exit 2). */
+ * Unset: ref_mode for a reference subject (is_ref), end for a library. A
+ * value not in this list ends the harness with a message (exit 2). */
 enum hsf_walk { HSF_WALK_END, HSF_WALK_OP, HSF_WALK_CALL };
-enum hsf_walk hsf_walk_mode(const char *harness, bool is_ref);
+enum hsf_walk hsf_walk_mode(const char *harness, bool is_ref, enum hsf_walk ref_mode);
 
 /* The per-op walker (HSF_WALK_OP): after each op of the run on ctx, the
  * subject's check(); a failure becomes the event

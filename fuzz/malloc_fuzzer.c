@@ -100,7 +100,7 @@ static void init_once(void)
         return;
     const char *s = getenv("HEAPSPEC_FUZZ_SUBJECT");
     g.name = s != NULL && s[0] ? s : "libc";
-    g.walk = hsf_walk_mode("malloc_fuzzer", strcmp(g.name, "ref") == 0);
+    g.walk = hsf_walk_mode("malloc_fuzzer", strcmp(g.name, "ref") == 0, HSF_WALK_OP);
     g.expect = getenv("HEAPSPEC_FUZZ_EXPECT_FAIL");
     if (g.expect == NULL)
         g.expect = "";
