@@ -49,15 +49,6 @@ void hsri_write_header(hsr_mspace_t *ms, hsri_chunk_t *c, size_t size, uint8_t i
     c->reserved = 0;
 }
 
-hsri_links_t hsri_get_links(const hsri_chunk_t *c) {
-    hsri_links_t l;
-    void *body = hsri_payload((hsri_chunk_t *)(uintptr_t)c);
-    hsri_track_open(body, sizeof l);
-    memcpy(&l, body, sizeof l);
-    hsri_track_close(body, sizeof l);
-    return l;
-}
-
 static void set_links(hsri_chunk_t *c, hsri_chunk_t *fd, hsri_chunk_t *bk) {
     hsri_links_t l = {fd, bk};
     void *body = hsri_payload(c);
@@ -78,15 +69,6 @@ static void set_bk(hsri_chunk_t *c, hsri_chunk_t *bk) {
     hsri_track_open(at, sizeof bk);
     memcpy(at, &bk, sizeof bk);
     hsri_track_close(at, sizeof bk);
-}
-
-size_t hsri_get_footer(const hsri_chunk_t *c) {
-    size_t v;
-    char *at = (char *)(uintptr_t)c + c->size - sizeof(size_t);
-    hsri_track_open(at, sizeof v);
-    memcpy(&v, at, sizeof v);
-    hsri_track_close(at, sizeof v);
-    return v;
 }
 
 static void set_footer(hsri_chunk_t *c) {

@@ -32,6 +32,31 @@ static bool chunk_ok(const hsr_mspace_t *ms, const hsri_chunk_t *c) {
     return q >= ms->first && c < ms->top && ((uintptr_t)q - (uintptr_t)ms->first) % HSRI_ALIGN == 0;
 }
 
+/* I8's slow path, when the fast count found a disagreement: the first bin
+ * whose binmap bit and emptiness differ, word by word. */
+HSRI_WALKER static int binmap_disagreement(const hsr_mspace_t *ms, char *msg, size_t len) {
+    size_t w;
+    for (w = 0; w < HSRI_BINMAP_WORDS; w++) {
+        uint64_t nonempty = 0;
+        size_t b;
+        size_t i;
+        for (b = 0; b < 64 && w * 64 + b < HSRI_NBINS; b++) {
+            nonempty |= (uint64_t)(ms->bins[w * 64 + b] != NULL) << b;
+        }
+        if (nonempty == ms->binmap[w]) {
+            continue;
+        }
+        i = w * 64 + (size_t)__builtin_ctzll(nonempty ^ ms->binmap[w]);
+        if (i >= HSRI_NBINS) {
+            return fail(msg, len, "binmap bit %zu set beyond the last bin", i);
+        }
+        return fail(msg, len, "bin %zu: binmap bit %d but the bin is %s", i,
+                    (int)((ms->binmap[w] >> (i % 64)) & 1u),
+                    ms->bins[i] != NULL ? "not empty" : "empty");
+    }
+    return fail(msg, len, "binmap and bins disagree");
+}
+
 HSRI_WALKER int hsri_check_locked(hsr_mspace_t *ms, char *msg, size_t len) {
     hsri_chunk_t *c = (hsri_chunk_t *)(void *)ms->first;
     hsri_chunk_t *top = ms->top;
@@ -104,24 +129,25 @@ HSRI_WALKER int hsri_check_locked(hsr_mspace_t *ms, char *msg, size_t len) {
         return fail(msg, len, "top %p: size %zu does not end at the committed end",
                     (void *)top, top->size);
     }
-    /* I8: bit i of binmap is set exactly when bins[i] is not empty. Checked
-     * word by word (a branch-free pass over the bin heads), so that I5 below
-     * walks only the marked bins: most of the 288 are empty, and the walker runs
-     * after every call under HS_OPEN_CHECKED. */
-    for (w = 0; w < HSRI_BINMAP_WORDS; w++) {
-        uint64_t nonempty = 0;
-        size_t b;
-        for (b = 0; b < 64 && w * 64 + b < HSRI_NBINS; b++) {
-            nonempty |= (uint64_t)(ms->bins[w * 64 + b] != NULL) << b;
+    /* I8: bit i of binmap is set exactly when bins[i] is not empty. The fast
+     * test counts: no bit past the last bin, as many non-empty bins as bits,
+     * and (in the I5 pass below) no marked bin empty; together they leave no
+     * room for a disagreement. The count is a loop the compiler vectorizes,
+     * where a bit-by-bit comparison of the 288 bins was most of this walker's
+     * time, which runs after every call under HS_OPEN_CHECKED. The word-by-word
+     * pass names the first disagreeing bin when the counts differ. */
+    {
+        size_t nonempty = 0;
+        size_t marked = 0;
+        for (i = 0; i < HSRI_NBINS; i++) {
+            nonempty += ms->bins[i] != NULL;
         }
-        if (nonempty != ms->binmap[w]) {
-            i = w * 64 + (size_t)__builtin_ctzll(nonempty ^ ms->binmap[w]);
-            if (i >= HSRI_NBINS) {
-                return fail(msg, len, "binmap bit %zu set beyond the last bin", i);
-            }
-            return fail(msg, len, "bin %zu: binmap bit %d but the bin is %s", i,
-                        (int)((ms->binmap[w] >> (i % 64)) & 1u),
-                        ms->bins[i] != NULL ? "not empty" : "empty");
+        for (w = 0; w < HSRI_BINMAP_WORDS; w++) {
+            marked += (size_t)__builtin_popcountll(ms->binmap[w]);
+        }
+        if (nonempty != marked || (HSRI_NBINS % 64 != 0 &&
+                                   ms->binmap[HSRI_BINMAP_WORDS - 1] >> (HSRI_NBINS % 64) != 0)) {
+            return binmap_disagreement(ms, msg, len);
         }
     }
     /* I5: the bins */
@@ -133,6 +159,9 @@ HSRI_WALKER int hsri_check_locked(hsr_mspace_t *ms, char *msg, size_t len) {
             i = w * 64 + (size_t)__builtin_ctzll(marked);
             marked &= marked - 1;
             x = ms->bins[i];
+            if (x == NULL) {
+                return fail(msg, len, "bin %zu: binmap bit 1 but the bin is empty", i);
+            }
             while (x != NULL) {
                 hsri_links_t l;
                 if (bin_count >= nfree) {

@@ -53,8 +53,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "ref/glue/glue.h"
+#include "ref/mspace/track.h"
 #include "heapspec/mspace.h"
 
 #ifndef HSR_MSPACE_DEBUG
@@ -194,8 +196,28 @@ static inline uint32_t hsri_tag(const hsr_mspace_t *ms, const hsri_chunk_t *c) {
 void hsri_set_free_locked(hsr_mspace_t *ms, hsri_chunk_t *c, size_t size, uint8_t prev_inuse);
 void hsri_write_header(hsr_mspace_t *ms, hsri_chunk_t *c, size_t size, uint8_t inuse,
                        uint8_t prev_inuse);
-size_t hsri_get_footer(const hsri_chunk_t *c);
-hsri_links_t hsri_get_links(const hsri_chunk_t *c);
+
+/* The links and the footer of a free chunk, read through the tracking
+ * brackets (a free chunk's body is closed to clients). Inline: the walker
+ * reads them for every free chunk, and in a fuzzing build an out-of-line
+ * copy would carry the coverage instrumentation the walker does not. */
+static inline hsri_links_t hsri_get_links(const hsri_chunk_t *c) {
+    hsri_links_t l;
+    void *body = hsri_payload((hsri_chunk_t *)(uintptr_t)c);
+    hsri_track_open(body, sizeof l);
+    memcpy(&l, body, sizeof l);
+    hsri_track_close(body, sizeof l);
+    return l;
+}
+
+static inline size_t hsri_get_footer(const hsri_chunk_t *c) {
+    size_t v;
+    char *at = (char *)(uintptr_t)c + c->size - sizeof(size_t);
+    hsri_track_open(at, sizeof v);
+    memcpy(&v, at, sizeof v);
+    hsri_track_close(at, sizeof v);
+    return v;
+}
 
 /* The bin of a free chunk of `size` bytes (size >= HSRI_MIN_CHUNK). */
 static inline size_t hsri_bin_index(size_t size) {
