@@ -84,7 +84,9 @@ struct sbuddy {
     uint64_t used;        /* sum of the live sizes */
     struct sblk *set;     /* live blocks by offset */
     uint32_t n;
-    uint8_t live, bad;
+    uint32_t cap;         /* entries of set */
+    uint64_t largest;     /* shadow_largest() of the set, when largest_ok */
+    uint8_t live, bad, largest_ok;
 };
 
 struct bid {
@@ -97,8 +99,8 @@ struct bid {
 struct run {
     struct hst_run run; /* first: the state every family's run shares */
     struct hs_buddy_ops ops; /* zero-extended copy of the subject's table */
-    struct sbuddy *bd; /* HST_MAX_ID + 1 allocators */
-    struct bid *bk;    /* HST_MAX_ID + 1 blocks */
+    struct sbuddy *bd; /* run.idn allocators: the ids the trace names */
+    struct bid *bk;    /* run.idn blocks */
 };
 
 /* ------------------------------------------------------------ helpers */
@@ -147,9 +149,12 @@ HST_NO_COVERAGE static uint64_t gap_largest(const struct sbuddy *g, uint64_t a, 
     return best;
 }
 
-/* The largest free block a fully merging buddy has now. */
-HST_NO_COVERAGE static uint64_t shadow_largest(const struct sbuddy *g)
+/* The largest free block a fully merging buddy has now. Kept until the set
+ * changes: an alloc asks before the call and check_counters after it. */
+HST_NO_COVERAGE static uint64_t shadow_largest(struct sbuddy *g)
 {
+    if (g->largest_ok)
+        return g->largest;
     uint64_t best = 0, at = 0;
     for (uint32_t i = 0; i < g->n; i++) {
         uint64_t l = gap_largest(g, at, g->set[i].off);
@@ -157,7 +162,9 @@ HST_NO_COVERAGE static uint64_t shadow_largest(const struct sbuddy *g)
         at = g->set[i].off + g->set[i].size;
     }
     uint64_t l = gap_largest(g, at, g->range);
-    return l > best ? l : best;
+    g->largest = l > best ? l : best;
+    g->largest_ok = 1;
+    return g->largest;
 }
 
 /* Size alloc(size) must hand out: a power of two >= unit (size <= range). */
@@ -169,9 +176,15 @@ static uint64_t rounded(const struct sbuddy *g, uint64_t size)
     return s;
 }
 
+/* Is id one the trace names (so bd[id] and bk[id] exist)? */
+static bool named(const struct run *r, uint32_t id)
+{
+    return id < r->run.idn;
+}
+
 static struct sbuddy *usable(struct run *r, uint32_t id)
 {
-    if (id > HST_MAX_ID)
+    if (!named(r, id))
         return NULL;
     struct sbuddy *g = &r->bd[id];
     return g->live && !g->bad ? g : NULL;
@@ -202,7 +215,7 @@ static bool check_counters(struct run *r, uint32_t id, struct sbuddy *g, const c
 
 static void forget_block(struct run *r, uint32_t k)
 {
-    if (k > HST_MAX_ID || !r->bk[k].live)
+    if (!named(r, k) || !r->bk[k].live)
         return;
     struct sbuddy *g = &r->bd[r->bk[k].b];
     int64_t i = g->live ? set_find(g, r->bk[k].off) : -1;
@@ -223,8 +236,10 @@ static void op_destroy(struct run *r, uint32_t id)
             memset(&r->bk[g->set[i].id], 0, sizeof r->bk[0]);
     hs_buddy_t *h = g->h;
     struct sblk *set = g->set; /* the arena keeps it; reused by the next create */
+    uint32_t cap = g->cap;
     memset(g, 0, sizeof *g);
     g->set = set;
+    g->cap = cap;
     r->ops.destroy(r->run.ctx, h);
 }
 
@@ -261,8 +276,14 @@ static void op_create(struct run *r, const struct hst_op *op)
             return;
     }
     struct sbuddy *g = &r->bd[id];
-    if (g->set == NULL)
-        g->set = hst_arena_alloc(r->run.arena, sizeof(struct sblk) * SET_CAP);
+    /* An allocator of depth d has at most 2^d live blocks: a set of 2^d + 1
+     * entries judges every alloc, the one that must fail included. Sized so,
+     * the arena a run dirties stays small, and so does its reset. */
+    uint32_t cap = mx - mn >= 12 ? SET_CAP : (1u << (mx - mn)) + 1u;
+    if (g->set == NULL || g->cap < cap) {
+        g->set = hst_arena_alloc(r->run.arena, sizeof(struct sblk) * cap);
+        g->cap = cap;
+    }
     if (g->set == NULL) {
         r->run.oom = true;
         r->ops.destroy(r->run.ctx, h);
@@ -273,6 +294,7 @@ static void op_create(struct run *r, const struct hst_op *op)
     g->max = mx;
     g->unit = 1ull << mn;
     g->range = 1ull << mx;
+    g->largest_ok = 0;
     g->live = 1;
     if (!must) {
         /* an I clause records, never fails: the counters are ACCOUNT/MERGE's */
@@ -293,7 +315,7 @@ static void do_alloc(struct run *r, uint32_t bid_, struct sbuddy *g, uint32_t k,
                      uint64_t arg, uint64_t want)
 {
     const char *call = by_order ? "alloc_order" : "alloc";
-    if (g->n == SET_CAP)
+    if (g->n == g->cap)
         return; /* the shadow is full: not performed */
     /* free_bytes before the call: the shadow's count, which check_counters
      * found equal to the subject's after the last change */
@@ -365,6 +387,7 @@ static void do_alloc(struct run *r, uint32_t bid_, struct sbuddy *g, uint32_t k,
         return;
     g->bad = 0;
     memmove(&g->set[i + 1], &g->set[i], sizeof g->set[0] * (g->n - i));
+    g->largest_ok = 0;
     g->set[i].off = off;
     g->set[i].size = want;
     g->set[i].id = k;
@@ -406,6 +429,7 @@ static void free_entry(struct run *r, uint32_t bid_, struct sbuddy *g, uint32_t 
         r->bk[b.id].was = 1;
     }
     memmove(&g->set[i], &g->set[i + 1], sizeof g->set[0] * (g->n - i - 1));
+    g->largest_ok = 0;
     g->n--;
     g->used -= b.size;
     int64_t bs = r->ops.block_size(r->run.ctx, g->h, b.off);
@@ -503,13 +527,13 @@ static int buddy_step(struct hst_run *run, const struct hst_op *op)
         return 0;
     }
     if (op->kind == BO_DESTROY) {
-        if (op->dst <= HST_MAX_ID)
+        if (named(r, op->dst))
             op_destroy(r, op->dst);
         return 0;
     }
     if (op->kind == BO_REFREE) {
         /* only after #k was freed (and its allocator still lives) */
-        if (op->dst > HST_MAX_ID || !r->bk[op->dst].was)
+        if (!named(r, op->dst) || !r->bk[op->dst].was)
             return 0;
         struct sbuddy *g = usable(r, r->bk[op->dst].b);
         if (g != NULL)
@@ -518,7 +542,7 @@ static int buddy_step(struct hst_run *run, const struct hst_op *op)
     }
     if (op->kind == BO_FREE) {
         /* a block that was never made (a minimized trace) is skipped */
-        if (op->dst > HST_MAX_ID || !r->bk[op->dst].live)
+        if (!named(r, op->dst) || !r->bk[op->dst].live)
             return 0;
         uint32_t b = r->bk[op->dst].b;
         struct sbuddy *g = usable(r, b);
@@ -533,7 +557,7 @@ static int buddy_step(struct hst_run *run, const struct hst_op *op)
         return 0;
     switch (op->kind) {
     case BO_ALLOC: case BO_ALLOC_ORDER:
-        if (op->dst <= HST_MAX_ID)
+        if (named(r, op->dst))
             op_alloc(r, op, b, g);
         break;
     case BO_FREE_AT:
@@ -577,8 +601,9 @@ static int buddy_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct 
     if (r == NULL || !buddy_offered(subj))
         return -1;
     hst_copy_table(&r->ops, sizeof r->ops, subj->buddy_ops);
-    r->bd = hst_arena_alloc(arena, sizeof(struct sbuddy) * (HST_MAX_ID + 1u));
-    r->bk = hst_arena_alloc(arena, sizeof(struct bid) * (HST_MAX_ID + 1u));
+    uint32_t n = r->run.idn ? r->run.idn : 1u;
+    r->bd = hst_arena_alloc(arena, sizeof(struct sbuddy) * n);
+    r->bk = hst_arena_alloc(arena, sizeof(struct bid) * n);
     if (r->bd == NULL || r->bk == NULL)
         return -1;
     if (!hst_run_complete(&r->run, HSC_BUDDY_CREATE_2, "buddy",
