@@ -33,7 +33,7 @@ struct blk {
 struct run {
     struct hst_run run; /* first: the state every family's run shares */
     const struct hs_malloc_ops *ops;
-    struct blk *b;    /* HST_MAX_ID + 1 blocks */
+    struct blk *b;    /* run.idn blocks: the ids the trace names */
     struct hst_iset set; /* live blocks in address order */
     uint64_t rng;
     bool have_usable;
@@ -676,8 +676,9 @@ int hst_malloc_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct hs
     r.ops = subj->malloc_ops;
     r.rng = 0x243f6a8885a308d3ull;
     r.min_small_align = SIZE_MAX;
-    r.b = hst_arena_alloc(arena, sizeof(struct blk) * (HST_MAX_ID + 1u));
-    r.set.n = hst_arena_alloc(arena, sizeof(struct hst_inode) * (HST_MAX_ID + 1u));
+    uint32_t nid = r.run.idn ? r.run.idn : 1u;
+    r.b = hst_arena_alloc(arena, sizeof(struct blk) * nid);
+    r.set.n = hst_arena_alloc(arena, sizeof(struct hst_inode) * nid);
     r.set.rng = 0x452821e638d01377ull;
     if (r.b == NULL || r.set.n == NULL || r.ops == NULL)
         return -1;

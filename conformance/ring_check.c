@@ -88,7 +88,7 @@ struct sring {
 struct run {
     struct hst_run run; /* first: the state every family's run shares */
     struct hs_ring_ops ops; /* the subject's table, zero-extended */
-    struct sring *rg;       /* HST_MAX_ID + 1 rings */
+    struct sring *rg;       /* run.idn rings: the ids the trace names */
     uint8_t *wbuf;          /* IO_MAX bytes */
     uint8_t *rbuf;          /* IO_MAX + GUARD bytes */
 };
@@ -136,7 +136,7 @@ static const char *mode_name(uint32_t m)
 /* A ring that operations may judge: live and still in step with its shadow. */
 static struct sring *usable(struct run *r, uint32_t id)
 {
-    if (id > HST_MAX_ID)
+    if (id >= r->run.idn)
         return NULL;
     struct sring *g = &r->rg[id];
     return g->live && !g->bad ? g : NULL;
@@ -558,7 +558,7 @@ static int ring_step(struct hst_run *run, const struct hst_op *op)
         return 0;
     }
     if (op->kind == RO_DESTROY) {
-        if (op->dst <= HST_MAX_ID)
+        if (op->dst < r->run.idn)
             op_destroy(r, op->dst);
         return 0;
     }
@@ -602,7 +602,7 @@ static int ring_run(const struct hs_subject *subj, hs_ctx_t *ctx, const struct h
     if (r == NULL || !ring_offered(subj))
         return -1;
     hst_copy_table(&r->ops, sizeof r->ops, subj->ring_ops);
-    r->rg = hst_arena_alloc(arena, sizeof(struct sring) * (HST_MAX_ID + 1u));
+    r->rg = hst_arena_alloc(arena, sizeof(struct sring) * (r->run.idn ? r->run.idn : 1u));
     r->wbuf = hst_arena_alloc(arena, (size_t)IO_MAX);
     r->rbuf = hst_arena_alloc(arena, (size_t)IO_MAX + GUARD);
     if (r->rg == NULL || r->wbuf == NULL || r->rbuf == NULL)

@@ -124,23 +124,14 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
-/* The checker's shadow model (one record per block id, HST_MAX_ID + 1 of
- * them) is the only thing hst_malloc_run takes from the engine arena, and it
- * relies on fresh (zero) memory. Mapping 4 MiB afresh per input would cost
- * more than the run, so the arena is kept and the records this harness can
- * have touched -- those of ids 0..HSF_MAX_IDS-1, at the front -- are cleared
- * after each run. The record size is learnt from the first run (bytes used
- * / records); a run that used the arena in any other shape is cleared whole. */
+/* The checker's shadow model (one record per block id the trace names) is
+ * the only thing hst_malloc_run takes from the engine arena, and it relies on
+ * fresh (zero) memory. Mapping the arena afresh per input would cost more than
+ * the run, so it is kept and the bytes the run took are cleared after it: a
+ * few KiB, as the harness names at most HSF_MAX_IDS ids. */
 static void reset_engine_arena(void)
 {
-    static size_t model_bytes, front_bytes;
-    size_t used = g.engine.used;
-    size_t recs = (size_t)HST_MAX_ID + 1u;
-    if (model_bytes == 0 && used % recs == 0) {
-        model_bytes = used;
-        front_bytes = used / recs * HSF_MAX_IDS;
-    }
-    memset(g.engine.base, 0, used == model_bytes ? front_bytes : used);
+    memset(g.engine.base, 0, g.engine.used);
     g.engine.used = 0;
 }
 
