@@ -439,13 +439,9 @@ static bool admit(struct run *r, uint32_t id, uint32_t gid, void *p, uint32_t ns
             return false;
         }
     }
-    /* zeroed and NULL slots */
-    size_t nz = SIZE_MAX;
-    for (uint64_t i = 0; i < pay; i++)
-        if (pp[i] != 0) {
-            nz = (size_t)i;
-            break;
-        }
+    /* zeroed (a word at a time: the byte loop was a third of a gc fuzz run)
+     * and NULL slots */
+    size_t nz = pay > 0 ? hst_first_not(pp, (size_t)pay, 0) : SIZE_MAX;
     if (!judge(r, HSC_GC_ALLOC_1, nz == SIZE_MAX, "new object (%u slots, %llu bytes): payload "
                "byte %llu is not zero", ns, (ull)pay, (ull)nz)) {
         g->bad = 1;
