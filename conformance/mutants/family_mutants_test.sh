@@ -1,10 +1,13 @@
 #!/bin/bash
-# mutants_test.sh — proves that the ring (or buddy) family checker catches
-# each planted bug, and that the reference subject passes the same clauses.
+# family_mutants_test.sh — proves that a family's checker catches each planted
+# bug, and that the reference subject passes the same clauses. One driver for
+# every family whose mutants are subject libraries (ring, buddy, mspace,
+# region, gc, spaces); the malloc family's preload mutants have their own
+# (mutants_test.sh: crash and hang mutants, a glibc control).
 #
-# Usage: mutants_test.sh HEAPSPEC FAMILY REF_SUBJECT CLAUSE=MUTANT_LIB...
-#   (conformance/mutants/ring/BUILD and conformance/mutants/buddy/BUILD pass
-#    the paths; each pair names the clause the mutant must fail)
+# Usage: family_mutants_test.sh HEAPSPEC FAMILY REF_SUBJECT CLAUSE=MUTANT_LIB...
+#   (conformance/mutants/<family>/BUILD passes the paths; each pair names the
+#    clause the mutant must fail)
 #
 # For every pair it runs
 #     heapspec check --subject-lib LIB --family FAMILY --clause CLAUSE --json OUT
@@ -12,6 +15,8 @@
 #     heapspec check --subject REF_SUBJECT --family FAMILY --clause ALL_CLAUSES
 # must exit 0 with PASS for each: the mutant, not the clause, made the
 # difference. Prints "caught LIB by CLAUSE" per mutant; any miss fails.
+# Every run is bounded (MUTANTS_RUN_BOUND seconds, 120 by default); the
+# corpus is the tool's own unless HEAPSPEC_CORPUS names another.
 set -u
 
 die() {
@@ -33,6 +38,10 @@ REF=$3
 shift 3
 [ -x "$HEAPSPEC" ] || die "no heapspec tool at $HEAPSPEC"
 
+CORPUS_ARGS=()
+if [ -n "${HEAPSPEC_CORPUS:-}" ]; then
+    CORPUS_ARGS=(--corpus "$HEAPSPEC_CORPUS")
+fi
 RUN_BOUND=${MUTANTS_RUN_BOUND:-120}
 TMP=${TEST_TMPDIR:-$(mktemp -d)}/mutants-$FAMILY
 mkdir -p "$TMP" || die "cannot make $TMP"
@@ -74,7 +83,7 @@ for pair in "$@"; do
     rm -f "$out"
     start=$SECONDS
     timeout "$RUN_BOUND" "$HEAPSPEC" check --subject-lib "$lib" --family "$FAMILY" \
-        --clause "$clause" --json "$out" >"$log" 2>&1
+        --clause "$clause" --json "$out" "${CORPUS_ARGS[@]}" >"$log" 2>&1
     status=$?
     why=""
     [ "$status" -eq 1 ] || why="exit status $status, want 1"
@@ -95,7 +104,7 @@ ids=$(printf '%s\n' "${all_ids[@]}" | sort -u | paste -sd, -)
 out="$TMP/$REF.json"
 log="$TMP/$REF.log"
 timeout "$RUN_BOUND" "$HEAPSPEC" check --subject "$REF" --family "$FAMILY" --clause "$ids" \
-    --json "$out" >"$log" 2>&1
+    --json "$out" "${CORPUS_ARGS[@]}" >"$log" 2>&1
 status=$?
 if [ "$status" -eq 0 ] && reasons=$(verdicts "$out" PASS ${ids//,/ }); then
     echo "$REF passes all ${#all_ids[@]} clauses above"
