@@ -50,6 +50,7 @@ static const struct hsri_subject_kind buddy_kind = {
     .destroy = buddy_drop,
     .held = NULL, /* the metadata bytes charged at create */
     .faults = true,
+    .private_state = true, /* offsets only: no client memory */
     .footprint_mismatch = "ref-buddy: footprint does not match the allocators",
 };
 
@@ -66,6 +67,7 @@ static void after(hs_ctx_t *c, const hs_buddy_t *h)
 
 static int buddy_create(hs_ctx_t *c, uint32_t min_order, uint32_t max_order, hs_buddy_t **out)
 {
+    hsri_subject_enter(c);
     if (out == NULL || min_order > max_order || max_order > 62)
         return -EINVAL;
     if (max_order > HSR_BUDDY_MAX_ORDER)
@@ -93,6 +95,7 @@ static int buddy_create(hs_ctx_t *c, uint32_t min_order, uint32_t max_order, hs_
 
 static void buddy_destroy(hs_ctx_t *c, hs_buddy_t *h)
 {
+    hsri_subject_enter(c);
     if (h == NULL)
         return;
     hsri_subject_unlink(c, &h->node);
@@ -102,6 +105,7 @@ static void buddy_destroy(hs_ctx_t *c, hs_buddy_t *h)
 
 static int buddy_alloc(hs_ctx_t *c, hs_buddy_t *h, uint64_t size, uint64_t *offset)
 {
+    hsri_subject_enter(c);
     if (offset == NULL)
         return -EINVAL;
     int err = hsr_buddy_alloc(h->buddy, size, offset);
@@ -111,6 +115,7 @@ static int buddy_alloc(hs_ctx_t *c, hs_buddy_t *h, uint64_t size, uint64_t *offs
 
 static int buddy_alloc_order(hs_ctx_t *c, hs_buddy_t *h, uint32_t order, uint64_t *offset)
 {
+    hsri_subject_enter(c);
     if (offset == NULL)
         return -EINVAL;
     int err = hsr_buddy_alloc_order(h->buddy, order, offset);
@@ -120,6 +125,7 @@ static int buddy_alloc_order(hs_ctx_t *c, hs_buddy_t *h, uint32_t order, uint64_
 
 static int buddy_free(hs_ctx_t *c, hs_buddy_t *h, uint64_t offset)
 {
+    hsri_subject_enter(c);
     int err = hsr_buddy_free(h->buddy, offset);
     after(c, h);
     return err;
@@ -127,16 +133,19 @@ static int buddy_free(hs_ctx_t *c, hs_buddy_t *h, uint64_t offset)
 
 static int64_t buddy_block_size(hs_ctx_t *c, hs_buddy_t *h, uint64_t offset)
 {
+    hsri_subject_enter(c);
     return hsr_buddy_block_size(h->buddy, offset);
 }
 
 static uint64_t buddy_free_bytes(hs_ctx_t *c, hs_buddy_t *h)
 {
+    hsri_subject_enter(c);
     return hsr_buddy_free_bytes(h->buddy);
 }
 
 static uint64_t buddy_largest_free(hs_ctx_t *c, hs_buddy_t *h)
 {
+    hsri_subject_enter(c);
     return hsr_buddy_largest_free(h->buddy);
 }
 
