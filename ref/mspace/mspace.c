@@ -268,6 +268,9 @@ size_t hsr_mspace_destroy(hsr_mspace_t *ms) {
         char *seg = ms->seg_base;
         size_t len = (size_t)(ms->reserve_end - ms->seg_base);
         released = ms->footprint;
+        /* Poison lies only where memory was ever committed: up to the
+         * high-water mark, which trim may have lowered commit_end from. */
+        hsri_track_unmap(seg, ms->max_footprint - ms->tail_slack);
         if (hsri_glue_release(seg, len) != 0) {
             released = 0;
         }

@@ -117,6 +117,14 @@ static inline void hsri_track_close(void *p, size_t n) {
     HSRI_VG_NOACCESS(p, n);
 }
 
+/* [p, p+n) is about to be unmapped. ASan keeps the shadow of unmapped memory,
+ * so whatever maps these addresses next (a mapping of the caller's, another
+ * mspace's reservation) would inherit the poison of this mspace's free chunks:
+ * clear it first. memcheck forgets unmapped memory by itself. */
+static inline void hsri_track_unmap(void *p, size_t n) {
+    HSRI_ASAN_UNPOISON(p, n);
+}
+
 /* The allocator's own copy [p, p+n) of peeked bytes is to be judged by value
  * (a tag check), whatever memcheck thinks of where the bytes came from. */
 static inline void hsri_track_judged(void *p, size_t n) {
