@@ -132,9 +132,9 @@ HSRI_WALKER int hsri_check_locked(hsr_mspace_t *ms, char *msg, size_t len) {
     /* I8: bit i of binmap is set exactly when bins[i] is not empty. The fast
      * test counts: no bit past the last bin, as many non-empty bins as bits,
      * and (in the I5 pass below) no marked bin empty; together they leave no
-     * room for a disagreement. The count is a loop the compiler vectorizes,
-     * where a bit-by-bit comparison of the 288 bins was most of this walker's
-     * time, which runs after every call under HS_OPEN_CHECKED. The word-by-word
+     * room for a disagreement. The count is two instructions a bin, where
+     * building each word of the 288 bins bit by bit was most of this walker's
+     * time (it runs after every call under HS_OPEN_CHECKED). The word-by-word
      * pass names the first disagreeing bin when the counts differ. */
     {
         size_t nonempty = 0;
