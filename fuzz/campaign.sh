@@ -34,6 +34,9 @@
 # build, deduplicates them by the clauses violated or else by the top symbolized
 # frames, writes each unique crash as a text trace (.trace) through the harness's
 # decoder, and ends with the line:  fuzz: execs=N exec_per_s=R crashes=C
+# (this run's crashes: an earlier run's move to <corpus>.work/earlier/). A crash
+# whose input does not crash alone (the process state earlier inputs left made
+# it) is signed not-reproducible-alone; the engine's log has its report.
 # Every step runs under a hard `timeout`.
 set -euo pipefail
 
@@ -80,6 +83,15 @@ tag=$(basename "$subject" .so)
 corpus=${corpus:-${HOME:-/tmp}/.cache/heapspec-fuzz/$family-$tag}
 work="$corpus.work"
 mkdir -p "$corpus" "$work/crashes" "$work/traces"
+# This run reports its own crashes only. An earlier run's crashes and traces
+# move to $work/earlier/<when>/: replayed again, one whose bug has since been
+# fixed would count as a crash of this run.
+if [ -n "$(find "$work/crashes" "$work/traces" -type f -print -quit)" ]; then
+    earlier="$work/earlier/$(date +%Y%m%d-%H%M%S)"
+    mkdir -p "$earlier" && mv "$work/crashes" "$work/traces" "$earlier/" &&
+        mkdir -p "$work/crashes" "$work/traces"
+    echo "campaign: the last run's crashes and traces are now in $earlier"
+fi
 export HEAPSPEC_FUZZ_SUBJECT=$subject HEAPSPEC_FUZZ_EXPECT_FAIL=$expect
 # A reference subject's check() walker runs after every operation or call (the
 # harnesses' default for ref); --walker chooses (HEAPSPEC_FUZZ_CHECKED, fuzz/events.h).
@@ -237,7 +249,10 @@ for c in "$work"/crashes/*; do
     if [ -z "$sig" ]; then
         sig=$(grep -a -i -m1 'error' <<<"$out" | sed -E 's/0x[0-9a-f]+/ADDR/g' | cut -c1-120 || true)
     fi
-    [ -n "$sig" ] || sig="no-report"
+    # nothing at all: the input alone does not crash; what crashed was the
+    # state earlier inputs left in the process (the engine's log has the report)
+    alone=yes
+    [ -n "$sig" ] || { sig="not-reproducible-alone "; alone=no; }
     [ -z "${seen[$sig]+x}" ] || continue
     seen[$sig]=$c
     unique=$((unique + 1))
@@ -248,9 +263,14 @@ for c in "$work"/crashes/*; do
           sed -n '/^case fuzz-crash$/,/^end$/p' <<<"$out" | sed "s/^case fuzz-crash$/case fuzz-$tag-$unique/"
         } >"$work/traces/$name.trace"
     else
-        timeout -k 5 60 "$replay" --trace "fuzz-$tag-$unique" "$c" >"$work/traces/$name.trace" 2>/dev/null || true
+        { [ "$alone" = yes ] ||
+            echo "# this input does not crash alone: the engine crashed on the state earlier inputs left in its process; its report is in the engine's log ($work/*.log)"
+          timeout -k 5 60 "$replay" --trace "fuzz-$tag-$unique" "$c" 2>/dev/null || true
+        } >"$work/traces/$name.trace"
     fi
     echo "  crash $unique: $sig-> $work/traces/$name.trace"
+    [ "$alone" = yes ] ||
+        echo "    (it does not reproduce from its input alone: see the sanitizer report in $work/*.log)"
 done
 end_inputs=$(ls "$corpus" | wc -l)
 echo "campaign: corpus $corpus: $start_inputs inputs before, $end_inputs after merging ($((end_inputs - start_inputs)) new)"
