@@ -190,6 +190,22 @@ static struct sbuddy *usable(struct run *r, uint32_t id)
     return g->live && !g->bad ? g : NULL;
 }
 
+/* largest_free against the shadow (MERGE-1). */
+static bool check_largest(struct run *r, uint32_t id, struct sbuddy *g, const char *when)
+{
+    uint64_t want = g->range - g->used;
+    uint64_t lf = r->ops.largest_free(r->run.ctx, g->h);
+    uint64_t wl = shadow_largest(g);
+    if (!judge(r, HSC_BUDDY_MERGE_1, lf == wl,
+               "allocator #%u (orders %u..%u, %u blocks live, %llu bytes free): largest_free() "
+               "is %llu, want %llu (the largest aligned block holding no live block) %s",
+               id, g->min, g->max, g->n, (ull)want, (ull)lf, (ull)wl, when)) {
+        g->bad = 1;
+        return false;
+    }
+    return true;
+}
+
 /* After every mutation: free_bytes and largest_free against the shadow. */
 static bool check_counters(struct run *r, uint32_t id, struct sbuddy *g, const char *when)
 {
@@ -201,16 +217,7 @@ static bool check_counters(struct run *r, uint32_t id, struct sbuddy *g, const c
         g->bad = 1;
         return false;
     }
-    uint64_t lf = r->ops.largest_free(r->run.ctx, g->h);
-    uint64_t wl = shadow_largest(g);
-    if (!judge(r, HSC_BUDDY_MERGE_1, lf == wl,
-               "allocator #%u (orders %u..%u, %u blocks live, %llu bytes free): largest_free() "
-               "is %llu, want %llu (the largest aligned block holding no live block) %s",
-               id, g->min, g->max, g->n, (ull)want, (ull)lf, (ull)wl, when)) {
-        g->bad = 1;
-        return false;
-    }
-    return true;
+    return check_largest(r, id, g, when);
 }
 
 static void forget_block(struct run *r, uint32_t k)
@@ -347,8 +354,8 @@ static void do_alloc(struct run *r, uint32_t bid_, struct sbuddy *g, uint32_t k,
                    call, (ull)arg, bid_, g->min, g->max, (ull)(g->range - g->used),
                    (ull)shadow_largest(g), rc, fits ? "success" : "-ENOMEM", (ull)fb0, (ull)fb))
             g->bad = 1;
-        else
-            check_counters(r, bid_, g, "after a failed alloc");
+        else /* free_bytes was just judged equal to the shadow's (fb == fb0) */
+            check_largest(r, bid_, g, "after a failed alloc");
         return;
     }
     g->bad = 1; /* until the block is admitted */

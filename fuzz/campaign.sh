@@ -228,6 +228,7 @@ esac
 # stack), keep one per signature, and decode it into a trace.
 declare -A seen=()
 unique=0
+not_alone="not-reproducible-alone " # the signature of a crash its input does not repeat
 for c in "$work"/crashes/*; do
     [ -f "$c" ] || continue
     # under --preload the ASan replay build cannot run: the libFuzzer binary
@@ -251,8 +252,7 @@ for c in "$work"/crashes/*; do
     fi
     # nothing at all: the input alone does not crash; what crashed was the
     # state earlier inputs left in the process (the engine's log has the report)
-    alone=yes
-    [ -n "$sig" ] || { sig="not-reproducible-alone "; alone=no; }
+    [ -n "$sig" ] || sig=$not_alone
     [ -z "${seen[$sig]+x}" ] || continue
     seen[$sig]=$c
     unique=$((unique + 1))
@@ -263,13 +263,13 @@ for c in "$work"/crashes/*; do
           sed -n '/^case fuzz-crash$/,/^end$/p' <<<"$out" | sed "s/^case fuzz-crash$/case fuzz-$tag-$unique/"
         } >"$work/traces/$name.trace"
     else
-        { [ "$alone" = yes ] ||
+        { [ "$sig" != "$not_alone" ] ||
             echo "# this input does not crash alone: the engine crashed on the state earlier inputs left in its process; its report is in the engine's log ($work/*.log)"
           timeout -k 5 60 "$replay" --trace "fuzz-$tag-$unique" "$c" 2>/dev/null || true
         } >"$work/traces/$name.trace"
     fi
     echo "  crash $unique: $sig-> $work/traces/$name.trace"
-    [ "$alone" = yes ] ||
+    [ "$sig" != "$not_alone" ] ||
         echo "    (it does not reproduce from its input alone: see the sanitizer report in $work/*.log)"
 done
 end_inputs=$(ls "$corpus" | wc -l)
