@@ -338,7 +338,7 @@ void hst_iset_neighbours(const struct hst_iset *s, uintptr_t key, uint32_t *pred
 #define HST_NO_COVERAGE __attribute__((no_sanitize("coverage"), noinline))
 
 /* Fill/verify patterns (pattern.c). Pattern byte k of seed s is byte k % 8 of
- * mix(s + k / 8): 8 bytes per mix, and a shifted copy shows. */
+ * mix(s) + (k / 8) * STEP: one add per 8 bytes, and a shifted copy shows. */
 uint8_t hst_pattern_byte(uint64_t seed, uint64_t k);
 /* dst[i] = pattern byte at + i, for i < n. */
 void hst_fill_at(void *dst, uint64_t at, size_t n, uint64_t seed);
