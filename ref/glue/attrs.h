@@ -17,4 +17,14 @@
 #define HSRI_WALKER
 #endif
 
+/* HSRI_WALKER_INLINE marks a small helper a walker shares with the code it
+ * checks. Plain `inline` is not enough: clang does not inline a function with
+ * coverage instrumentation into one without (HSRI_WALKER), so the walker
+ * called an instrumented out-of-line copy once per chunk. */
+#if defined(__clang__) && !defined(__FRAMAC__)
+#define HSRI_WALKER_INLINE inline __attribute__((always_inline))
+#else
+#define HSRI_WALKER_INLINE inline
+#endif
+
 #endif

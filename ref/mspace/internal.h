@@ -55,6 +55,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "ref/glue/attrs.h"
 #include "ref/glue/glue.h"
 #include "ref/mspace/track.h"
 #include "heapspec/mspace.h"
@@ -201,7 +202,7 @@ void hsri_write_header(hsr_mspace_t *ms, hsri_chunk_t *c, size_t size, uint8_t i
  * brackets (a free chunk's body is closed to clients). Inline: the walker
  * reads them for every free chunk, and in a fuzzing build an out-of-line
  * copy would carry the coverage instrumentation the walker does not. */
-static inline hsri_links_t hsri_get_links(const hsri_chunk_t *c) {
+static HSRI_WALKER_INLINE hsri_links_t hsri_get_links(const hsri_chunk_t *c) {
     hsri_links_t l;
     void *body = hsri_payload((hsri_chunk_t *)(uintptr_t)c);
     hsri_track_open(body, sizeof l);
@@ -210,7 +211,7 @@ static inline hsri_links_t hsri_get_links(const hsri_chunk_t *c) {
     return l;
 }
 
-static inline size_t hsri_get_footer(const hsri_chunk_t *c) {
+static HSRI_WALKER_INLINE size_t hsri_get_footer(const hsri_chunk_t *c) {
     size_t v;
     char *at = (char *)(uintptr_t)c + c->size - sizeof(size_t);
     hsri_track_open(at, sizeof v);

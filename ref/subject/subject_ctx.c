@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "subject_args.h"
+#include "walk_memo.h"
 
 /* The ABI's opaque context, the same for every adapter built on this file. */
 struct hs_ctx_s {
@@ -18,9 +19,7 @@ struct hs_ctx_s {
     uint64_t footprint;                   /* sum of charged over the list */
     struct hsri_subject_node *head;       /* handles made through this context */
     char broken[HSRI_SUBJECT_WHY_MAX];    /* first walker failure under HS_OPEN_CHECKED */
-    uint64_t entries;                     /* calls entered (private_state kinds) */
-    uint64_t passed_at;                   /* entries at the last check that passed, */
-    bool passed;                          /* when there was one */
+    struct hsri_walk_memo memo;           /* calls entered (private_state kinds) */
 };
 
 int hsri_subject_open(const struct hsri_subject_kind *kind, const struct hs_open_args *args,
@@ -59,15 +58,14 @@ void hsri_subject_close(hs_ctx_t *c)
 
 void hsri_subject_enter(hs_ctx_t *c)
 {
-    /* relaxed: a checker may call from two threads at once (the ring's SPSC
-     * case); check() runs between calls, never during one */
-    __atomic_fetch_add(&c->entries, 1, __ATOMIC_RELAXED);
+    hsri_memo_enter(&c->memo);
 }
 
 int hsri_subject_check(hs_ctx_t *c, char *buf, size_t len)
 {
-    uint64_t entries = __atomic_load_n(&c->entries, __ATOMIC_RELAXED);
-    if (c->kind->private_state && c->passed && c->passed_at == entries)
+    bool fresh;
+    uint64_t entries = hsri_memo_snapshot(&c->memo, &fresh);
+    if (c->kind->private_state && fresh)
         return 0; /* nothing entered since the walk that passed */
     char why[sizeof c->broken];
     memcpy(why, c->broken, sizeof why);
@@ -82,8 +80,7 @@ int hsri_subject_check(hs_ctx_t *c, char *buf, size_t len)
         snprintf(why, sizeof why, "%s", c->kind->footprint_mismatch);
         ok = false;
     }
-    c->passed = ok;
-    c->passed_at = entries;
+    hsri_memo_record(&c->memo, entries, ok);
     if (ok)
         return 0;
     if (buf != NULL && len > 0)
