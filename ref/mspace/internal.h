@@ -107,6 +107,7 @@ struct hsr_mspace_s {
     hsri_chunk_t *top;     /* the top chunk, always the last one */
     char *commit_end;      /* end of committed memory = end of top */
     char *reserve_end;     /* end of the address range we may commit */
+    char *initial_end;     /* own memory: commit_end as create left it (reset) */
     size_t tail_slack;     /* with-base: capacity bytes past commit_end (< HSRI_ALIGN) */
     size_t footprint;      /* bytes obtained: commit_end - seg_base + tail_slack */
     size_t max_footprint;  /* peak of footprint */

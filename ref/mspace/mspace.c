@@ -11,6 +11,7 @@
  *      mutation;
  *   5. unlock and return.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "ref/mspace/internal.h"
@@ -178,6 +179,7 @@ static hsr_mspace_t *init_state(char *seg_base, char *at, char *end, char *reser
     ms->max_footprint = ms->footprint;
     ms->limit = SIZE_MAX;
     ms->owns_memory = owns;
+    ms->initial_end = owns ? end : NULL;
     ms->locked = locked != 0;
     ms->morecore = hsr_mspace_default_morecore;
     ms->morecore_arg = NULL;
@@ -236,6 +238,56 @@ hsr_mspace_t *hsr_mspace_create_reserved(size_t capacity, size_t reserve, int lo
         (void)hsri_glue_release(seg, reserve);
     }
     return ms;
+}
+
+int hsr_mspace_reset(hsr_mspace_t *ms) {
+    hsri_chunk_t *c;
+    char *seg;
+    char *first_end;
+    char *reserve_end;
+    size_t high;
+    int locked;
+    if (!handle_ok(ms)) {
+        return -EINVAL;
+    }
+    if (!ms->owns_memory) {
+        return -EINVAL;
+    }
+    bool held = hsri_enter(ms);
+    seg = ms->seg_base;
+    first_end = ms->initial_end;
+    reserve_end = ms->reserve_end;
+    high = ms->max_footprint;
+    locked = ms->locked;
+    /* Before anything changes: a trim may have decommitted part of the
+     * first capacity, which must be there again. */
+    if (ms->commit_end < first_end &&
+        hsri_glue_commit(ms->commit_end, (size_t)(first_end - ms->commit_end)) != 0) {
+        hsri_leave(ms, held);
+        return -ENOMEM;
+    }
+    for (c = (hsri_chunk_t *)(void *)ms->first; c != ms->top; c = hsri_next(c)) {
+        if (c->inuse) {
+            hsri_track_free(hsri_payload(c), c->size - HSRI_HDR);
+        }
+    }
+    if (ms->commit_end > first_end) {
+        (void)hsri_glue_decommit(first_end, (size_t)(ms->commit_end - first_end));
+    }
+    ms->magic = HSRI_MSPACE_DEAD;
+    hsri_leave(ms, held);
+    if (locked) {
+        hsri_glue_mutex_destroy(&ms->lock);
+    }
+    /* As destroy leaves the poison (ASan): none where memory ever was. */
+    hsri_track_unmap(seg, high);
+    hsri_track_open(seg, (size_t)(first_end - seg));
+    memset(seg, 0, (size_t)(first_end - seg));
+    if (init_state(seg, seg, first_end, reserve_end, 0, true, locked) == NULL) {
+        (void)hsri_glue_release(seg, (size_t)(reserve_end - seg));
+        return -EAGAIN;
+    }
+    return 0;
 }
 
 hsr_mspace_t *hsr_mspace_create(size_t capacity, int locked) {

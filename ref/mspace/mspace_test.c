@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ref/mspace/test_util.h"
+#include "ref/mspace/track.h"
 
 static const size_t kAlign = _Alignof(max_align_t);
 
@@ -516,6 +517,67 @@ static void test_threads(void) {
     hsr_mspace_destroy(shared_ms);
 }
 
+/* reset: the same mspace, as create left it, whatever it went through:
+ * blocks, growth past the first granule, a trim below it, a limit. */
+static void test_reset(void) {
+    hsr_mspace_t *fresh = hsr_mspace_create(0, 1);
+    hsr_mspace_stats_t want;
+    hsr_mspace_stats_t got;
+    CHECK(fresh != NULL);
+    CHECK(hsr_mspace_mallinfo(fresh, &want) == 0);
+    for (int round = 0; round < 3; round++) {
+        hsr_mspace_t *ms = hsr_mspace_create(0, 1);
+        void *small;
+        void *big;
+        CHECK(ms != NULL);
+        small = hsr_mspace_malloc(ms, 100);
+        big = hsr_mspace_malloc(ms, 1u << 20); /* grows past the first 64 KiB */
+        CHECK(small != NULL && big != NULL);
+        memset(small, 0xab, 100);
+        memset(big, 0xcd, 1u << 20);
+        if (round == 1) {
+            hsr_mspace_free(ms, small);
+            hsr_mspace_free(ms, big);
+            CHECK(hsr_mspace_trim(ms, 0) == 1);
+            CHECK(hsr_mspace_footprint(ms) < want.footprint); /* below the first granule */
+        }
+        if (round == 2) {
+            CHECK(hsr_mspace_set_footprint_limit(ms, 2u << 20) != SIZE_MAX);
+        }
+        const unsigned char *seg_first = (const unsigned char *)ms;
+        CHECK(hsr_mspace_reset(ms) == 0);
+        CHECK_HEAP(ms);
+        CHECK(hsr_mspace_mallinfo(ms, &got) == 0);
+        CHECK(got.footprint == want.footprint && got.max_footprint == want.footprint);
+        CHECK(got.footprint_limit == SIZE_MAX);
+        CHECK(got.used_bytes == 0 && got.used_blocks == 0 && got.free_bytes == want.free_bytes);
+        CHECK(hsr_mspace_footprint_limit(ms) == SIZE_MAX);
+        /* Every byte reads as zero again, in the first granule (past the
+         * state and the top header) and above it. Not under memcheck, for
+         * which a malloc'd block is undefined, as it should be. */
+        unsigned char *again = hsr_mspace_malloc(ms, 2u << 20);
+        CHECK(again != NULL);
+        if (!hsri_on_valgrind()) {
+            for (size_t i = 4096; i < want.footprint; i++) {
+                CHECK(seg_first[i] == 0);
+            }
+            for (size_t i = 0; i < (2u << 20); i += 512) {
+                CHECK(again[i] == 0);
+            }
+        }
+        CHECK_HEAP(ms);
+        CHECK(hsr_mspace_destroy(ms) > 0);
+    }
+    /* a with-base mspace is the caller's memory: no reset */
+    static unsigned char buf[8192];
+    hsr_mspace_t *wb = hsr_mspace_create_with_base(buf, sizeof buf, 0);
+    CHECK(wb != NULL);
+    CHECK(hsr_mspace_reset(wb) == -EINVAL);
+    CHECK_HEAP(wb);
+    CHECK(hsr_mspace_destroy(wb) == 0);
+    CHECK(hsr_mspace_destroy(fresh) > 0);
+}
+
 int main(void) {
     test_basic();
     test_with_base();
@@ -530,6 +592,7 @@ int main(void) {
     test_misuse();
     test_inspect();
     test_threads();
+    test_reset();
     printf("mspace_test: all passed\n");
     return 0;
 }

@@ -168,6 +168,32 @@ static void drive_malloc(const struct hs_subject *s) {
     }
     CHECK(fails >= 2); /* the injected failure, then the 1 MiB limit */
     s->close(ctx);
+    args.fail_nth_backing = 3;
+    CHECK(s->open(&args, &ctx) == 0);
+    p = m->malloc(ctx, 60000);
+    CHECK(p != NULL);
+    memset(p, 0xff, 60000);
+    s->close(ctx);
+
+    /* The next context starts from nothing the last one did (its default
+     * mspace may be the last one's, reset): no limit, no fault to come,
+     * and memory as fresh as a new mapping's. */
+    CHECK(s->open(NULL, &ctx) == 0);
+    for (i = 0; i < 2; i++) {
+        unsigned char *q = m->malloc(ctx, 60000);
+        size_t k;
+        CHECK(q != NULL);
+        if (i == 0) {
+            for (k = 0; k < 60000; k++) {
+                CHECK(q[k] == 0);
+            }
+        }
+    }
+    p = m->malloc(ctx, 4u << 20);
+    CHECK(p != NULL);
+    m->free(ctx, p);
+    ctx_ok(s, ctx);
+    s->close(ctx);
 }
 
 static const struct hs_subject *load(const char *path) {
