@@ -24,9 +24,9 @@
 #                  trace (end, the default for a library)
 #   --max-len      libFuzzer's -max_len, the longest input (default 16384: a trace of
 #                  up to 500 ops). Shorter inputs run faster but reach fewer states:
-#                  malloc, ref, 10 minutes on one core from the seeds: 128 bytes 24.0k
-#                  exec/s and 4043 features, 256 bytes 18.2k and 4257, 16384 bytes 7.9k
-#                  and 4754 (722-723 edges in all three).
+#                  malloc, ref, 10 minutes on one core from the seeds: 128 bytes 38.7k
+#                  exec/s and 4017 features, 16384 bytes 12.5k and 4742 (719 and 720
+#                  edges).
 #
 # Runs the engine(s) for N seconds on J cores (libFuzzer -fork=J; AFL++ one -M and
 # J-1 -S instances sharing one -o), prints progress, then merges and minimizes the

@@ -136,10 +136,9 @@ static const struct hs_subject *family_subject(const char *name)
  * of the context, and a per-call walk (HS_OPEN_CHECKED) only the one called:
  * mspace and region traces hold many handles and make one call per op, so
  * they walk per call; the others have loop ops (churn, exhaust, fill: up to
- * 512 calls each), so they walk per op. Execs per second, one core, 15 s
- * from the seeds, op vs call: region 1.6k vs 2.2k, buddy 21.7k vs 15.6k, gc
- * 1.8k vs 0.74k, spaces 0.85k vs 0.70k; mspace 1.8k vs 1.5k with seed 1 and
- * 1.3k vs 2.5k with seed 2 (call kept). */
+ * 512 calls each), so they walk per op. The execs per second of each mode
+ * are in the README (Fuzzing); a 15-s run differs by 10-20% with the path
+ * the fuzzer takes, and mspace's op and call trade places with the seed. */
 static enum hsf_walk ref_walk(const char *family)
 {
     return strcmp(family, "mspace") == 0 || strcmp(family, "region") == 0 ? HSF_WALK_CALL
