@@ -48,7 +48,7 @@ static void hsri_buddy_debug_check(const hsr_buddy_t *x)
   assigns \nothing;
   ensures 128 <= \result <= 148;
 */
-static uint8_t hsri_ctrl_used(uint32_t k)
+static HSRI_WALKER_INLINE uint8_t hsri_ctrl_used(uint32_t k)
 {
     return (uint8_t)(HSRI_CTRL_USED_BASE + k);
 }
@@ -58,7 +58,7 @@ static uint8_t hsri_ctrl_used(uint32_t k)
   assigns \nothing;
   ensures 192 <= \result <= 212;
 */
-static uint8_t hsri_ctrl_free(uint32_t k)
+static HSRI_WALKER_INLINE uint8_t hsri_ctrl_free(uint32_t k)
 {
     return (uint8_t)(HSRI_CTRL_FREE_BASE + k);
 }
@@ -69,7 +69,7 @@ static uint8_t hsri_ctrl_free(uint32_t k)
   assigns \nothing;
   ensures 1 <= \result <= 1048576;
 */
-static uint32_t hsri_buddy_units(uint32_t k)
+static HSRI_WALKER_INLINE uint32_t hsri_buddy_units(uint32_t k)
 {
     uint32_t r = 1;
     /*@
@@ -92,7 +92,7 @@ static uint32_t hsri_buddy_units(uint32_t k)
   assigns \nothing;
   ensures 1 <= \result <= 1073741824;
 */
-static uint64_t hsri_buddy_bytes(uint32_t k)
+static HSRI_WALKER_INLINE uint64_t hsri_buddy_bytes(uint32_t k)
 {
     uint64_t r = 1;
     /*@
@@ -162,7 +162,7 @@ static void hsri_buddy_unlink(hsr_buddy_t *b, uint32_t k, uint32_t i)
           (\result < b->nblocks && \result + h <= b->nblocks &&
            (\result == i + h || \result + h == i));
 */
-static uint32_t hsri_buddy_free_buddy(const hsr_buddy_t *b, uint32_t i, uint32_t k, uint32_t h)
+static HSRI_WALKER_INLINE uint32_t hsri_buddy_free_buddy(const hsr_buddy_t *b, uint32_t i, uint32_t k, uint32_t h)
 {
     uint32_t bud;
     if ((i / h) % 2u == 0u) {

@@ -20,7 +20,9 @@
 /* HSRI_WALKER_INLINE marks a small helper a walker shares with the code it
  * checks. Plain `inline` is not enough: clang does not inline a function with
  * coverage instrumentation into one without (HSRI_WALKER), so the walker
- * called an instrumented out-of-line copy once per chunk. */
+ * called an instrumented out-of-line copy once per chunk; under UBSan the
+ * copy also traced UBSan's own alignment and overflow compares for the
+ * fuzzer (a quarter of an ASan + UBSan malloc campaign). */
 #if defined(__clang__) && !defined(__FRAMAC__)
 #define HSRI_WALKER_INLINE inline __attribute__((always_inline))
 #else

@@ -172,22 +172,22 @@ static inline bool hsri_request_to_chunk(size_t n, size_t *out) {
 
 /* ---- chunk navigation ------------------------------------------------- */
 
-static inline void *hsri_payload(hsri_chunk_t *c) {
+static HSRI_WALKER_INLINE void *hsri_payload(hsri_chunk_t *c) {
     return (char *)c + HSRI_HDR;
 }
 
-static inline hsri_chunk_t *hsri_chunk_of(const void *p) {
+static HSRI_WALKER_INLINE hsri_chunk_t *hsri_chunk_of(const void *p) {
     return (hsri_chunk_t *)(void *)((char *)(uintptr_t)p - HSRI_HDR);
 }
 
-static inline hsri_chunk_t *hsri_next(hsri_chunk_t *c) {
+static HSRI_WALKER_INLINE hsri_chunk_t *hsri_next(hsri_chunk_t *c) {
     return (hsri_chunk_t *)(void *)((char *)c + c->size);
 }
 
 /* The tag of a header at c: the high half of a multiplicative (Fibonacci)
  * hash of the address, mixed with the mspace's secret. One multiply: it is
  * computed on every malloc and free. */
-static inline uint32_t hsri_tag(const hsr_mspace_t *ms, const hsri_chunk_t *c) {
+static HSRI_WALKER_INLINE uint32_t hsri_tag(const hsr_mspace_t *ms, const hsri_chunk_t *c) {
     uint64_t a = (uint64_t)(uintptr_t)c;
     return ms->secret ^ (uint32_t)((a * 0x9E3779B97F4A7C15ull) >> 32);
 }
@@ -222,7 +222,7 @@ static HSRI_WALKER_INLINE size_t hsri_get_footer(const hsri_chunk_t *c) {
 }
 
 /* The bin of a free chunk of `size` bytes (size >= HSRI_MIN_CHUNK). */
-static inline size_t hsri_bin_index(size_t size) {
+static HSRI_WALKER_INLINE size_t hsri_bin_index(size_t size) {
     if (size < HSRI_SMALL_LIMIT) {
         return size / HSRI_ALIGN;
     }

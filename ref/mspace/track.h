@@ -22,6 +22,8 @@
 
 #include <stddef.h>
 
+#include "ref/glue/attrs.h"
+
 #if defined(__has_include)
 #if __has_include(<valgrind/memcheck.h>)
 #include <valgrind/memcheck.h>
@@ -53,7 +55,7 @@
 /* A client request costs a couple of dozen instructions even outside Valgrind,
  * and the allocator makes several per operation: ask once whether Valgrind is
  * there and skip them all with one branch when it is not. */
-static inline int hsri_on_valgrind(void) {
+static HSRI_WALKER_INLINE int hsri_on_valgrind(void) {
     static int state = -1;
     if (__builtin_expect(state < 0, 0))
         state = RUNNING_ON_VALGRIND ? 1 : 0;
@@ -106,13 +108,13 @@ static inline void hsri_track_resize(void *p, size_t old_n, size_t new_n) {
 
 /* The allocator itself is about to read/write [p, p+n) of memory that no
  * client owns (free-list links, footers, a new header). */
-static inline void hsri_track_open(void *p, size_t n) {
+static HSRI_WALKER_INLINE void hsri_track_open(void *p, size_t n) {
     HSRI_ASAN_UNPOISON(p, n);
     HSRI_VG_DEFINED(p, n);
 }
 
 /* [p, p+n) belongs to no client and holds nothing the client may read. */
-static inline void hsri_track_close(void *p, size_t n) {
+static HSRI_WALKER_INLINE void hsri_track_close(void *p, size_t n) {
     HSRI_ASAN_POISON(p, n);
     HSRI_VG_NOACCESS(p, n);
 }
@@ -127,7 +129,7 @@ static inline void hsri_track_unmap(void *p, size_t n) {
 
 /* The allocator's own copy [p, p+n) of peeked bytes is to be judged by value
  * (a tag check), whatever memcheck thinks of where the bytes came from. */
-static inline void hsri_track_judged(void *p, size_t n) {
+static HSRI_WALKER_INLINE void hsri_track_judged(void *p, size_t n) {
     HSRI_VG_DEFINED(p, n);
 }
 

@@ -94,12 +94,12 @@ static void debug_check(const struct hsr_region_s *r) {
  * Small helpers
  * -------------------------------------------------------------------- */
 
-static uint64_t pages_of(uint64_t size, uint64_t page) {
+static HSRI_WALKER_INLINE uint64_t pages_of(uint64_t size, uint64_t page) {
     /* size <= HSR_REGION_SIZE_MAX (2^62), so size + page - 1 cannot wrap. */
     return size / page + (size % page != 0 ? 1u : 0u);
 }
 
-static int bit_get(const uint64_t *a, uint64_t i) {
+static HSRI_WALKER_INLINE int bit_get(const uint64_t *a, uint64_t i) {
     return (int)((a[i / 64] >> (i % 64)) & 1u);
 }
 static void bit_set(uint64_t *a, uint64_t i) { a[i / 64] |= (uint64_t)1 << (i % 64); }

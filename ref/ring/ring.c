@@ -80,7 +80,7 @@ static uint64_t hsri_ring_add(uint64_t a, uint64_t n)
   assigns \nothing;
   ensures \result == RingDist(a, b);
 */
-static uint64_t hsri_ring_dist(uint64_t a, uint64_t b)
+static HSRI_WALKER_INLINE uint64_t hsri_ring_dist(uint64_t a, uint64_t b)
 {
     if (a >= b)
         return a - b;

@@ -16,11 +16,12 @@
 #include <string.h>
 
 #include "heapspec/space.h"
+#include "ref/glue/attrs.h"
 #include "ref/glue/glue.h"
 #include "ref/space/space_impl.h"
 
 /* 0 when the records of [data, data+size) form a valid chain of n. */
-static int chain_ok(const char *data, uint64_t size, uint64_t n) {
+static HSRI_WALKER_INLINE int chain_ok(const char *data, uint64_t size, uint64_t n) {
     uint64_t off = 0;
     uint64_t count = 0;
     while (off < size) {
@@ -113,7 +114,7 @@ uint64_t hsri_image_size_of(const hsr_space_t *s, const void *p) {
     return 0;
 }
 
-int hsri_image_check(const hsr_space_t *s, char *msg, size_t len) {
+HSRI_WALKER int hsri_image_check(const hsr_space_t *s, char *msg, size_t len) {
     if (s->magic != HSRI_SPACE_MAGIC || !s->immutable ||
         chain_ok(s->begin + s->data_offset, s->data_size, s->nobjects) != 0) {
         snprintf(msg, len, "image space: header or record chain broken");

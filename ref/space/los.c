@@ -21,10 +21,11 @@
 #include <string.h>
 
 #include "heapspec/space.h"
+#include "ref/glue/attrs.h"
 #include "ref/glue/glue.h"
 #include "ref/space/space_impl.h"
 
-static uint64_t page_size(void) {
+static HSRI_WALKER_INLINE uint64_t page_size(void) {
     return (uint64_t)hsri_glue_page_size();
 }
 
@@ -282,7 +283,7 @@ void hsri_los_walk(const hsr_space_t *s, hsr_spaces_walk_fn fn, void *arg) {
     }
 }
 
-int hsri_los_check(const hsr_space_t *s, char *msg, size_t len) {
+HSRI_WALKER int hsri_los_check(const hsr_space_t *s, char *msg, size_t len) {
     uint64_t pg = page_size();
     uint64_t objects = 0;
     uint64_t bytes = 0;

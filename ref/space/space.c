@@ -94,7 +94,7 @@ static void after_mutation(const hsr_spaces_t *h) {
 
 /* ---- small arithmetic --------------------------------------------------- */
 
-static uint64_t page_size(void) {
+static HSRI_WALKER_INLINE uint64_t page_size(void) {
     return (uint64_t)hsri_glue_page_size();
 }
 
@@ -954,7 +954,7 @@ int hsr_spaces_add_image(hsr_spaces_t *h, const char *path) {
 
 /* ---- the walker ------------------------------------------------------------- */
 
-static int overlaps(const hsr_space_t *a, const hsr_space_t *b) {
+static HSRI_WALKER_INLINE int overlaps(const hsr_space_t *a, const hsr_space_t *b) {
     if (a == NULL || b == NULL || a->begin == NULL || b->begin == NULL) {
         return 0;
     }
