@@ -4,6 +4,7 @@
  * bit past the last bin) and I5 (a free chunk missing from its bin, a chunk
  * in the wrong bin). Each case damages a fresh heap through internal.h,
  * asserts the walker's message, repairs it and asserts the heap passes again.
+ * Last, destroy and reset must end on a heap whose first header is damaged.
  */
 #include <string.h>
 
@@ -120,12 +121,33 @@ static void test_chunk_in_wrong_bin(void) {
     hsr_mspace_destroy(ms);
 }
 
+/* A chunk header damaged to size 0 or past the top: the walker names it, and
+ * destroy and reset still end (their walk over the live blocks stops there)
+ * instead of looping on the same chunk or leaving the heap. */
+static void test_damaged_size_ends(void) {
+    for (int round = 0; round < 4; round++) {
+        hsr_mspace_t *ms = fragmented();
+        hsri_chunk_t *c = (hsri_chunk_t *)(void *)ms->first;
+        size_t *size = &c->size;
+        *size = round % 2 == 0 ? 0 : SIZE_MAX - 15;
+        expect_broken(ms, "bad size", __LINE__);
+        if (round < 2) {
+            CHECK(hsr_mspace_destroy(ms) > 0);
+        } else {
+            CHECK(hsr_mspace_reset(ms) == 0);
+            CHECK_HEAP(ms);
+            CHECK(hsr_mspace_destroy(ms) > 0);
+        }
+    }
+}
+
 int main(void) {
     test_binmap_bit_of_empty_bin();
     test_binmap_bit_missing();
     test_binmap_bit_past_last_bin();
     test_free_chunk_unlisted();
     test_chunk_in_wrong_bin();
-    printf("check_test: 5 kinds of bin damage caught\n");
+    test_damaged_size_ends();
+    printf("check_test: 5 kinds of bin damage caught; destroy and reset end on a damaged size\n");
     return 0;
 }

@@ -209,6 +209,20 @@ hsr_mspace_t *hsr_mspace_create_with_base(void *base, size_t capacity, int locke
                       (size_t)(b + capacity - end), false, locked);
 }
 
+/* Tells memcheck and ASan that every live block is gone (destroy, reset).
+ * The walk stops at the first header that is no chunk: a damaged heap, which
+ * the walker reports, must not make destroy loop or run off the heap. */
+static void forget_live_blocks(hsr_mspace_t *ms) {
+    hsri_chunk_t *c = (hsri_chunk_t *)(void *)ms->first;
+    while ((char *)c < (char *)ms->top && c->size >= HSRI_MIN_CHUNK &&
+           c->size <= (size_t)((char *)ms->top - (char *)c)) {
+        if (c->inuse) {
+            hsri_track_free(hsri_payload(c), c->size - HSRI_HDR);
+        }
+        c = hsri_next(c);
+    }
+}
+
 hsr_mspace_t *hsr_mspace_create_reserved(size_t capacity, size_t reserve, int locked) {
     size_t page = hsri_glue_page_size();
     char *seg;
@@ -241,7 +255,6 @@ hsr_mspace_t *hsr_mspace_create_reserved(size_t capacity, size_t reserve, int lo
 }
 
 int hsr_mspace_reset(hsr_mspace_t *ms) {
-    hsri_chunk_t *c;
     char *seg;
     char *first_end;
     char *reserve_end;
@@ -266,11 +279,7 @@ int hsr_mspace_reset(hsr_mspace_t *ms) {
         hsri_leave(ms, held);
         return -ENOMEM;
     }
-    for (c = (hsri_chunk_t *)(void *)ms->first; c != ms->top; c = hsri_next(c)) {
-        if (c->inuse) {
-            hsri_track_free(hsri_payload(c), c->size - HSRI_HDR);
-        }
-    }
+    forget_live_blocks(ms);
     if (ms->commit_end > first_end) {
         (void)hsri_glue_decommit(first_end, (size_t)(ms->commit_end - first_end));
     }
@@ -300,17 +309,11 @@ hsr_mspace_t *hsr_mspace_create(size_t capacity, int locked) {
 
 size_t hsr_mspace_destroy(hsr_mspace_t *ms) {
     size_t released = 0;
-    hsri_chunk_t *c;
     if (!handle_ok(ms)) {
         return 0;
     }
     bool held = hsri_enter(ms);
-    /* Tell memcheck the live blocks are gone with the mspace. */
-    for (c = (hsri_chunk_t *)(void *)ms->first; c != ms->top; c = hsri_next(c)) {
-        if (c->inuse) {
-            hsri_track_free(hsri_payload(c), c->size - HSRI_HDR);
-        }
-    }
+    forget_live_blocks(ms);
     ms->magic = HSRI_MSPACE_DEAD;
     hsri_leave(ms, held);
     if (ms->locked) {
