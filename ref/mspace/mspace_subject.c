@@ -272,9 +272,8 @@ static int ctx_check(hs_ctx_t *ctx, char *buf, size_t len) {
 }
 
 /* First thing in every entry point that takes a context. */
-static hs_ctx_t *enter(hs_ctx_t *ctx) {
+static void enter(hs_ctx_t *ctx) {
     hsri_memo_enter(&ctx->memo);
-    return ctx;
 }
 
 /* After a mutation, in a checked context: remember the first failure. */
@@ -311,7 +310,7 @@ static void remove_space(hs_ctx_t *ctx, hsr_mspace_t *ms) {
 #define HS(m) ((hs_mspace_t *)(void *)(m))
 
 static hs_mspace_t *m_create_with_base(hs_ctx_t *ctx, void *base, size_t cap, int locked) {
-    (void)enter(ctx);
+    enter(ctx);
     hsr_mspace_t *ms;
     if (ctx->nspaces >= MAX_SPACES) {
         return NULL;
@@ -327,7 +326,7 @@ static hs_mspace_t *m_create_with_base(hs_ctx_t *ctx, void *base, size_t cap, in
 }
 
 static hs_mspace_t *m_create(hs_ctx_t *ctx, size_t cap, int locked) {
-    (void)enter(ctx);
+    enter(ctx);
     hsr_mspace_t *ms;
     if (ctx->nspaces >= MAX_SPACES || !backing_request_ok(ctx)) {
         return NULL;
@@ -344,95 +343,95 @@ static hs_mspace_t *m_create(hs_ctx_t *ctx, size_t cap, int locked) {
 }
 
 static size_t m_destroy(hs_ctx_t *ctx, hs_mspace_t *ms) {
-    (void)enter(ctx);
+    enter(ctx);
     remove_space(ctx, MS(ms));
     return hsr_mspace_destroy(MS(ms));
 }
 
 static void *m_malloc(hs_ctx_t *ctx, hs_mspace_t *ms, size_t n) {
-    (void)enter(ctx);
+    enter(ctx);
     void *p = hsri_posix_malloc(MS(ms), n);
     after(ctx, MS(ms));
     return p;
 }
 
 static void m_free(hs_ctx_t *ctx, hs_mspace_t *ms, void *p) {
-    (void)enter(ctx);
+    enter(ctx);
     hsri_posix_free(MS(ms), p);
     after(ctx, MS(ms));
 }
 
 static void *m_calloc(hs_ctx_t *ctx, hs_mspace_t *ms, size_t n, size_t m) {
-    (void)enter(ctx);
+    enter(ctx);
     void *p = hsri_posix_calloc(MS(ms), n, m);
     after(ctx, MS(ms));
     return p;
 }
 
 static void *m_realloc(hs_ctx_t *ctx, hs_mspace_t *ms, void *p, size_t n) {
-    (void)enter(ctx);
+    enter(ctx);
     void *q = hsri_posix_realloc(MS(ms), p, n);
     after(ctx, MS(ms));
     return q;
 }
 
 static void *m_realloc_in_place(hs_ctx_t *ctx, hs_mspace_t *ms, void *p, size_t n) {
-    (void)enter(ctx);
+    enter(ctx);
     void *q = hsr_mspace_realloc_in_place(MS(ms), p, n);
     after(ctx, MS(ms));
     return q;
 }
 
 static void *m_memalign(hs_ctx_t *ctx, hs_mspace_t *ms, size_t a, size_t n) {
-    (void)enter(ctx);
+    enter(ctx);
     void *p = hsri_posix_memalign_legacy(MS(ms), a, n);
     after(ctx, MS(ms));
     return p;
 }
 
 static size_t m_bulk_free(hs_ctx_t *ctx, hs_mspace_t *ms, void **array, size_t n) {
-    (void)enter(ctx);
+    enter(ctx);
     size_t r = hsr_mspace_bulk_free(MS(ms), array, n);
     after(ctx, MS(ms));
     return r;
 }
 
 static int m_trim(hs_ctx_t *ctx, hs_mspace_t *ms, size_t pad) {
-    (void)enter(ctx);
+    enter(ctx);
     int r = hsr_mspace_trim(MS(ms), pad);
     after(ctx, MS(ms));
     return r;
 }
 
 static size_t m_usable_size(hs_ctx_t *ctx, hs_mspace_t *ms, const void *p) {
-    (void)enter(ctx);
+    enter(ctx);
     return hsri_posix_usable_size(MS(ms), p);
 }
 
 static size_t m_footprint(hs_ctx_t *ctx, hs_mspace_t *ms) {
-    (void)enter(ctx);
+    enter(ctx);
     return hsr_mspace_footprint(MS(ms));
 }
 
 static size_t m_max_footprint(hs_ctx_t *ctx, hs_mspace_t *ms) {
-    (void)enter(ctx);
+    enter(ctx);
     return hsr_mspace_max_footprint(MS(ms));
 }
 
 static size_t m_footprint_limit(hs_ctx_t *ctx, hs_mspace_t *ms) {
-    (void)enter(ctx);
+    enter(ctx);
     return hsr_mspace_footprint_limit(MS(ms));
 }
 
 static size_t m_set_footprint_limit(hs_ctx_t *ctx, hs_mspace_t *ms, size_t bytes) {
-    (void)enter(ctx);
+    enter(ctx);
     size_t r = hsr_mspace_set_footprint_limit(MS(ms), bytes);
     after(ctx, MS(ms));
     return r;
 }
 
 static int m_mallinfo(hs_ctx_t *ctx, hs_mspace_t *ms, struct hs_mallinfo *out) {
-    (void)enter(ctx);
+    enter(ctx);
     hsr_mspace_stats_t st;
     if (out == NULL || out->struct_size < sizeof(struct hs_mallinfo)) {
         return -EINVAL;
@@ -452,7 +451,7 @@ static int m_mallinfo(hs_ctx_t *ctx, hs_mspace_t *ms, struct hs_mallinfo *out) {
 }
 
 static void m_inspect_all(hs_ctx_t *ctx, hs_mspace_t *ms, hs_inspect_fn fn, void *arg) {
-    (void)enter(ctx);
+    enter(ctx);
     hsr_mspace_inspect_all(MS(ms), fn, arg);
 }
 
@@ -485,14 +484,14 @@ static const struct hs_mspace_ops mspace_ops = {
 /* ---- malloc family --------------------------------------------------- */
 
 static void *f_malloc(hs_ctx_t *ctx, size_t n) {
-    (void)enter(ctx);
+    enter(ctx);
     void *p = hsri_posix_malloc(ctx->dflt, n);
     after(ctx, ctx->dflt);
     return p;
 }
 
 static void f_free(hs_ctx_t *ctx, void *p) {
-    (void)enter(ctx);
+    enter(ctx);
     int saved = errno;
     hsri_posix_free(ctx->dflt, p);
     after(ctx, ctx->dflt);
@@ -500,73 +499,73 @@ static void f_free(hs_ctx_t *ctx, void *p) {
 }
 
 static void *f_calloc(hs_ctx_t *ctx, size_t n, size_t m) {
-    (void)enter(ctx);
+    enter(ctx);
     void *p = hsri_posix_calloc(ctx->dflt, n, m);
     after(ctx, ctx->dflt);
     return p;
 }
 
 static void *f_realloc(hs_ctx_t *ctx, void *p, size_t n) {
-    (void)enter(ctx);
+    enter(ctx);
     void *q = hsri_posix_realloc(ctx->dflt, p, n);
     after(ctx, ctx->dflt);
     return q;
 }
 
 static void *f_reallocarray(hs_ctx_t *ctx, void *p, size_t n, size_t m) {
-    (void)enter(ctx);
+    enter(ctx);
     void *q = hsri_posix_reallocarray(ctx->dflt, p, n, m);
     after(ctx, ctx->dflt);
     return q;
 }
 
 static void *f_aligned_alloc(hs_ctx_t *ctx, size_t a, size_t n) {
-    (void)enter(ctx);
+    enter(ctx);
     void *p = hsri_posix_aligned_alloc(ctx->dflt, a, n);
     after(ctx, ctx->dflt);
     return p;
 }
 
 static int f_posix_memalign(hs_ctx_t *ctx, void **out, size_t a, size_t n) {
-    (void)enter(ctx);
+    enter(ctx);
     int r = hsri_posix_memalign(ctx->dflt, out, a, n);
     after(ctx, ctx->dflt);
     return r;
 }
 
 static void *f_memalign(hs_ctx_t *ctx, size_t a, size_t n) {
-    (void)enter(ctx);
+    enter(ctx);
     void *p = hsri_posix_memalign_legacy(ctx->dflt, a, n);
     after(ctx, ctx->dflt);
     return p;
 }
 
 static void *f_valloc(hs_ctx_t *ctx, size_t n) {
-    (void)enter(ctx);
+    enter(ctx);
     void *p = hsri_posix_valloc(ctx->dflt, n);
     after(ctx, ctx->dflt);
     return p;
 }
 
 static void *f_pvalloc(hs_ctx_t *ctx, size_t n) {
-    (void)enter(ctx);
+    enter(ctx);
     void *p = hsri_posix_pvalloc(ctx->dflt, n);
     after(ctx, ctx->dflt);
     return p;
 }
 
 static size_t f_usable_size(hs_ctx_t *ctx, const void *p) {
-    (void)enter(ctx);
+    enter(ctx);
     return hsri_posix_usable_size(ctx->dflt, p);
 }
 
 static void f_free_sized(hs_ctx_t *ctx, void *p, size_t n) {
-    (void)enter(ctx);
+    enter(ctx);
     f_free(ctx, p);
 }
 
 static void f_free_aligned_sized(hs_ctx_t *ctx, void *p, size_t a, size_t n) {
-    (void)enter(ctx);
+    enter(ctx);
     f_free(ctx, p);
 }
 
