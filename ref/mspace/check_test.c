@@ -2,10 +2,12 @@
  * check_test.c — the walker (hsr_mspace_check) catches each kind of damage
  * to the bins it exists for: I8 (binmap and bins disagree, either way, and a
  * bit past the last bin) and I5 (a free chunk missing from its bin, a chunk
- * in the wrong bin). Each case damages a fresh heap through internal.h,
+ * in the wrong bin), and each flag byte of a header damaged (judged as one
+ * word by the walker). Each case damages a fresh heap through internal.h,
  * asserts the walker's message, repairs it and asserts the heap passes again.
  * Last, destroy and reset must end on a heap whose first header is damaged.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "ref/mspace/internal.h"
@@ -121,6 +123,42 @@ static void test_chunk_in_wrong_bin(void) {
     hsr_mspace_destroy(ms);
 }
 
+/* Each flag byte of a chunk header damaged in turn, on an in-use chunk (the
+ * first, p[0] of fragmented() is free, so the second) and on a free one: the
+ * walker judges the four bytes together and must still catch every case. */
+static void test_flag_bytes(void) {
+    static const struct {
+        size_t off;  /* byte of the header: inuse, prev_inuse, cached, reserved */
+        uint8_t val; /* damaged value */
+        bool on_free; /* damage the first (free) chunk, else the second (in use) */
+        const char *want;
+    } cases[] = {
+        {offsetof(hsri_chunk_t, inuse), 2, false, "bad flag bytes"},
+        {offsetof(hsri_chunk_t, cached), 2, false, "bad flag bytes"},
+        {offsetof(hsri_chunk_t, reserved), 1, false, "bad flag bytes"},
+        {offsetof(hsri_chunk_t, reserved), 0x80, true, "bad flag bytes"},
+        {offsetof(hsri_chunk_t, cached), 1, true, "bad flag bytes"}, /* cached, not in use */
+        {offsetof(hsri_chunk_t, prev_inuse), 1, false, "prev_inuse 1 disagrees"},
+        {offsetof(hsri_chunk_t, prev_inuse), 0, true, "prev_inuse 0 disagrees"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        hsr_mspace_t *ms = fragmented();
+        hsri_chunk_t *c = (hsri_chunk_t *)(void *)ms->first;
+        if (!cases[k].on_free) {
+            c = hsri_next(c);
+        }
+        CHECK(c->inuse == (cases[k].on_free ? 0 : 1));
+        uint8_t *byte = (uint8_t *)c + cases[k].off;
+        uint8_t saved = *byte;
+        CHECK(saved != cases[k].val);
+        *byte = cases[k].val;
+        expect_broken(ms, cases[k].want, __LINE__);
+        *byte = saved;
+        CHECK_HEAP(ms);
+        hsr_mspace_destroy(ms);
+    }
+}
+
 /* A chunk header damaged to size 0 or past the top: the walker names it, and
  * destroy and reset still end (their walk over the live blocks stops there)
  * instead of looping on the same chunk or leaving the heap. */
@@ -146,7 +184,9 @@ int main(void) {
     test_binmap_bit_past_last_bin();
     test_free_chunk_unlisted();
     test_chunk_in_wrong_bin();
+    test_flag_bytes();
     test_damaged_size_ends();
-    printf("check_test: 5 kinds of bin damage caught; destroy and reset end on a damaged size\n");
+    printf("check_test: 5 kinds of bin damage and 7 of flag-byte damage caught; destroy and "
+           "reset end on a damaged size\n");
     return 0;
 }
