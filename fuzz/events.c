@@ -150,7 +150,7 @@ enum hsf_walk hsf_walk_mode(const char *harness, bool is_ref, enum hsf_walk ref_
     exit(2);
 }
 
-static bool walk_after_op(void *arg)
+HST_NO_COVERAGE static bool walk_after_op(void *arg)
 {
     struct hsf_walker *w = arg;
     char msg[512];

@@ -244,7 +244,7 @@ static void ctx_close(hs_ctx_t *ctx) {
     free(ctx);
 }
 
-static int ctx_check(hs_ctx_t *ctx, char *buf, size_t len) {
+HSRI_WALKER static int ctx_check(hs_ctx_t *ctx, char *buf, size_t len) {
     size_t i;
     int r = 0;
     bool fresh;

@@ -61,7 +61,7 @@ void hsri_subject_enter(hs_ctx_t *c)
     hsri_memo_enter(&c->memo);
 }
 
-int hsri_subject_check(hs_ctx_t *c, char *buf, size_t len)
+HSRI_WALKER int hsri_subject_check(hs_ctx_t *c, char *buf, size_t len)
 {
     bool fresh;
     uint64_t entries = hsri_memo_snapshot(&c->memo, &fresh);

@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ref/glue/attrs.h"
+
 struct hsri_walk_memo {
     uint64_t entries;   /* calls entered */
     uint64_t passed_at; /* entries at the last walk that passed, */
@@ -29,7 +31,7 @@ static inline void hsri_memo_enter(struct hsri_walk_memo *m)
 }
 
 /* The count now; *fresh: the last walk passed at this very count. */
-static inline uint64_t hsri_memo_snapshot(const struct hsri_walk_memo *m, bool *fresh)
+static HSRI_WALKER_INLINE uint64_t hsri_memo_snapshot(const struct hsri_walk_memo *m, bool *fresh)
 {
     uint64_t now = __atomic_load_n(&m->entries, __ATOMIC_RELAXED);
     *fresh = m->passed && m->passed_at == now;
@@ -37,7 +39,7 @@ static inline uint64_t hsri_memo_snapshot(const struct hsri_walk_memo *m, bool *
 }
 
 /* A walk taken at snapshot `at` ended: ok or not. */
-static inline void hsri_memo_record(struct hsri_walk_memo *m, uint64_t at, bool ok)
+static HSRI_WALKER_INLINE void hsri_memo_record(struct hsri_walk_memo *m, uint64_t at, bool ok)
 {
     m->passed = ok;
     m->passed_at = at;
