@@ -69,10 +69,12 @@ void hst_branch(struct hst_sink *s, int c, const char *fmt, ...)
 {
     char msg[512];
     va_list ap;
+    s->checks[c]++;
+    if (s->failures_only)
+        return;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    s->checks[c]++;
     /* The same branch is reported once per case, not once per operation. */
     uint64_t h = (uint64_t)c * 0x100000001b3ull;
     for (const char *p = msg; *p; p++)
@@ -91,6 +93,8 @@ void hst_branch(struct hst_sink *s, int c, const char *fmt, ...)
 
 void hst_skip(struct hst_sink *s, int c, const char *reason)
 {
+    if (s->failures_only)
+        return;
     hst_emit(s, "S %s %s", hst_clauses[c].id, reason);
 }
 
@@ -106,5 +110,7 @@ void hst_skip_once(struct hst_sink *s, int c, const char *reason)
 void hst_figure(struct hst_sink *s, int c, double value, const char *unit)
 {
     s->checks[c]++;
+    if (s->failures_only)
+        return;
     hst_emit(s, "Q %s %.1f %s", hst_clauses[c].id, value, unit);
 }

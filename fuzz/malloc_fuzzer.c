@@ -189,6 +189,7 @@ static int run_input(const struct hsf_malloc_input *in, char *events, size_t eca
     memset(&sink, 0, sizeof sink);
     sink.fd = g.sink_fd;
     sink.pos = &g.pos;
+    sink.failures_only = true;
     static struct hsf_walker walker_op;
     if (g.walk == HSF_WALK_OP)
         hsf_walk_install(&walker_op, g.subj, ctx, &sink);
