@@ -225,7 +225,7 @@ struct hst_sink {
     uint64_t skipped_mask[(HSC_COUNT + 63) / 64]; /* clauses already reported skipped */
     /* Send F lines only: B, S and Q are counted (checks[]) but not written.
      * The fuzz harnesses read nothing else, and formatting and writing the
-     * branch lines was a twentieth of a malloc harness run. */
+     * branch lines was a tenth of a malloc harness run. */
     bool failures_only;
     /* Optional, called by hst_run_trace after each op (the fuzz harnesses run
      * the subject's check() walker there); false stops the trace. */
