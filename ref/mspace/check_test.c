@@ -123,9 +123,10 @@ static void test_chunk_in_wrong_bin(void) {
     hsr_mspace_destroy(ms);
 }
 
-/* Each flag byte of a chunk header damaged in turn, on an in-use chunk (the
- * first, p[0] of fragmented() is free, so the second) and on a free one: the
- * walker judges the four bytes together and must still catch every case. */
+/* Each flag byte of a chunk header damaged in turn, on the first chunk (free:
+ * fragmented() frees every other block from the first) and on the second (in
+ * use): the walker judges the four bytes as one word and must still catch
+ * every case, with the message of the byte that is wrong. */
 static void test_flag_bytes(void) {
     static const struct {
         size_t off;  /* byte of the header: inuse, prev_inuse, cached, reserved */
