@@ -24,8 +24,8 @@
 #                  trace (end, the default for a library)
 #   --max-len      libFuzzer's -max_len, the longest input (default 16384: a trace of
 #                  up to 500 ops). Shorter inputs run faster but reach fewer states:
-#                  malloc, ref, 10 minutes on one core from the seeds: 128 bytes 38.7k
-#                  exec/s and 4017 features, 16384 bytes 12.5k and 4742 (719 and 720
+#                  malloc, ref, 10 minutes on one core from the seeds: 128 bytes 64.2k
+#                  exec/s and 3644 features, 16384 bytes 20.2k and 4279 (640 and 641
 #                  edges).
 #
 # Runs the engine(s) for N seconds on J cores (libFuzzer -fork=J; AFL++ one -M and
