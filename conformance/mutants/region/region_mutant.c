@@ -10,6 +10,9 @@
  *   mutant      planted bug                                  caught by
  *   create      create rounds the size up to whole pages     REGION-CREATE-1
  *   name        get_name drops the name's last character     REGION-NAME-1
+ *   mapname     the backing file is named NAME-x, and        REGION-NAME-2
+ *               get_name hides the suffix: only
+ *               /proc/self/maps shows it
  *   size        set_size after the first map "succeeds"      REGION-SIZE-2
  *   prot        set_prot adding a bit back answers 0         REGION-PROT-1
  *   map         MAP_PRIVATE is mapped MAP_SHARED             REGION-MAP-2
@@ -19,6 +22,7 @@
  *   selfcheck   the invariant walker always fails            REGION-SELFCHECK-1
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,6 +67,13 @@ static int m_create(hs_ctx_t *c, const char *name, uint64_t size, hs_region_t **
 #ifdef MUTANT_CREATE
     size = (size + 4095u) & ~(uint64_t)4095u; /* BUG: rounded to pages */
 #endif
+#ifdef MUTANT_MAPNAME
+    char named[320];
+    if (name != NULL && name[0] != '\0' && strlen(name) < 256) {
+        snprintf(named, sizeof named, "%s-x", name); /* BUG: the file has another name */
+        name = named;
+    }
+#endif
     hsr_region_t *r = NULL;
     int err = hsr_region_create(name, size, &r);
     if (err != 0)
@@ -88,6 +99,11 @@ static int m_get_name(hs_ctx_t *c, hs_region_t *h, char *buf, size_t len) {
 #ifdef MUTANT_NAME
     if (err == 0 && buf[0] != '\0')
         buf[strlen(buf) - 1] = '\0'; /* BUG: last character lost */
+#endif
+#ifdef MUTANT_MAPNAME
+    size_t n = err == 0 ? strlen(buf) : 0;
+    if (n >= 2 && strcmp(buf + n - 2, "-x") == 0)
+        buf[n - 2] = '\0'; /* the suffix hidden from get_name */
 #endif
     return err;
 }
