@@ -520,12 +520,27 @@ HSRI_WALKER int hsr_buddy_check(const hsr_buddy_t *b)
         uint32_t h = hsri_buddy_units(k);
         if (i % h != 0u || h > b->nblocks - i)
             return 0;
+        /* Interior nodes: four ctrl bytes a step (this loop was 83% of the
+         * walker, which runs after every operation of a fuzz trace), then
+         * the rest one by one. */
+        uint32_t j = i + 1u;
         /*@
           loop invariant i + 1 <= j <= i + h;
           loop assigns j;
           loop variant i + h - j;
         */
-        for (uint32_t j = i + 1u; j < i + h; j++)
+        while (i + h - j >= 4u) {
+            if (((uint32_t)b->node[j].ctrl | (uint32_t)b->node[j + 1u].ctrl |
+                 (uint32_t)b->node[j + 2u].ctrl | (uint32_t)b->node[j + 3u].ctrl) != 0u)
+                return 0;
+            j += 4u;
+        }
+        /*@
+          loop invariant i + 1 <= j <= i + h;
+          loop assigns j;
+          loop variant i + h - j;
+        */
+        for (; j < i + h; j++)
             if (b->node[j].ctrl != 0u)
                 return 0;
         if (c == hsri_ctrl_free(k)) {
