@@ -9,6 +9,12 @@
  *     hand out offsets, not memory, so they make no requests.
  *   - HS_OPEN_CHECKED: every mutating call is followed by hsr_buddy_check();
  *     the first failure is kept and reported by check().
+ *   - check() walks again only the allocators an alloc, alloc_order or free
+ *     has entered since their last walk that passed (ref/subject/subject_ctx.h,
+ *     private_state). That a call on one allocator writes no other's
+ *     metadata is the `assigns` clause of each in heapspec/buddy.h, which WP
+ *     proves (proofs/); the queries assign nothing and enter none. A fuzz
+ *     trace names one allocator of up to sixteen per operation.
  * create() takes min_order <= max_order <= 62 per the ABI; the reference
  * answers -EINVAL above max_order 30 and -ENOMEM when max_order - min_order
  * exceeds its metadata bound (20), as buddy.h documents.
@@ -67,7 +73,7 @@ static void after(hs_ctx_t *c, const hs_buddy_t *h)
 
 static int buddy_create(hs_ctx_t *c, uint32_t min_order, uint32_t max_order, hs_buddy_t **out)
 {
-    hsri_subject_enter(c);
+    hsri_subject_enter_node(c, NULL); /* the new allocator is walked once linked */
     if (out == NULL || min_order > max_order || max_order > 62)
         return -EINVAL;
     if (max_order > HSR_BUDDY_MAX_ORDER)
@@ -95,7 +101,7 @@ static int buddy_create(hs_ctx_t *c, uint32_t min_order, uint32_t max_order, hs_
 
 static void buddy_destroy(hs_ctx_t *c, hs_buddy_t *h)
 {
-    hsri_subject_enter(c);
+    hsri_subject_enter_node(c, NULL); /* h leaves the list */
     if (h == NULL)
         return;
     hsri_subject_unlink(c, &h->node);
@@ -105,7 +111,7 @@ static void buddy_destroy(hs_ctx_t *c, hs_buddy_t *h)
 
 static int buddy_alloc(hs_ctx_t *c, hs_buddy_t *h, uint64_t size, uint64_t *offset)
 {
-    hsri_subject_enter(c);
+    hsri_subject_enter_node(c, &h->node);
     if (offset == NULL)
         return -EINVAL;
     int err = hsr_buddy_alloc(h->buddy, size, offset);
@@ -115,7 +121,7 @@ static int buddy_alloc(hs_ctx_t *c, hs_buddy_t *h, uint64_t size, uint64_t *offs
 
 static int buddy_alloc_order(hs_ctx_t *c, hs_buddy_t *h, uint32_t order, uint64_t *offset)
 {
-    hsri_subject_enter(c);
+    hsri_subject_enter_node(c, &h->node);
     if (offset == NULL)
         return -EINVAL;
     int err = hsr_buddy_alloc_order(h->buddy, order, offset);
@@ -125,7 +131,7 @@ static int buddy_alloc_order(hs_ctx_t *c, hs_buddy_t *h, uint32_t order, uint64_
 
 static int buddy_free(hs_ctx_t *c, hs_buddy_t *h, uint64_t offset)
 {
-    hsri_subject_enter(c);
+    hsri_subject_enter_node(c, &h->node);
     int err = hsr_buddy_free(h->buddy, offset);
     after(c, h);
     return err;
@@ -133,19 +139,16 @@ static int buddy_free(hs_ctx_t *c, hs_buddy_t *h, uint64_t offset)
 
 static int64_t buddy_block_size(hs_ctx_t *c, hs_buddy_t *h, uint64_t offset)
 {
-    hsri_subject_enter(c);
     return hsr_buddy_block_size(h->buddy, offset);
 }
 
 static uint64_t buddy_free_bytes(hs_ctx_t *c, hs_buddy_t *h)
 {
-    hsri_subject_enter(c);
     return hsr_buddy_free_bytes(h->buddy);
 }
 
 static uint64_t buddy_largest_free(hs_ctx_t *c, hs_buddy_t *h)
 {
-    hsri_subject_enter(c);
     return hsr_buddy_largest_free(h->buddy);
 }
 

@@ -20,6 +20,7 @@ struct hs_ctx_s {
     struct hsri_subject_node *head;       /* handles made through this context */
     char broken[HSRI_SUBJECT_WHY_MAX];    /* first walker failure under HS_OPEN_CHECKED */
     struct hsri_walk_memo memo;           /* calls entered (private_state kinds) */
+    uint64_t wide;                        /* memo's count at the last hsri_subject_enter */
 };
 
 int hsri_subject_open(const struct hsri_subject_kind *kind, const struct hs_open_args *args,
@@ -58,7 +59,22 @@ void hsri_subject_close(hs_ctx_t *c)
 
 void hsri_subject_enter(hs_ctx_t *c)
 {
-    hsri_memo_enter(&c->memo);
+    __atomic_store_n(&c->wide, hsri_memo_enter(&c->memo), __ATOMIC_RELAXED);
+}
+
+void hsri_subject_enter_node(hs_ctx_t *c, struct hsri_subject_node *h)
+{
+    uint64_t now = hsri_memo_enter(&c->memo);
+    if (h != NULL)
+        __atomic_store_n(&h->touched, now, __ATOMIC_RELAXED);
+}
+
+/* Need h be walked again? Always, but for a private_state kind whose h
+ * passed a walk after every call that may have written it. */
+static HSRI_WALKER_INLINE bool stale(const hs_ctx_t *c, const struct hsri_subject_node *h)
+{
+    return !c->kind->private_state || !h->passed || h->touched > h->passed_at ||
+           c->wide > h->passed_at;
 }
 
 HSRI_WALKER int hsri_subject_check(hs_ctx_t *c, char *buf, size_t len)
@@ -66,14 +82,18 @@ HSRI_WALKER int hsri_subject_check(hs_ctx_t *c, char *buf, size_t len)
     bool fresh;
     uint64_t entries = hsri_memo_snapshot(&c->memo, &fresh);
     if (c->kind->private_state && fresh)
-        return 0; /* nothing entered since the walk that passed */
+        return 0; /* nothing entered since the check that passed */
     char why[sizeof c->broken];
     memcpy(why, c->broken, sizeof why);
     bool ok = why[0] == 0;
     uint64_t sum = 0;
-    for (const struct hsri_subject_node *h = c->head; h != NULL && ok; h = h->next) {
+    for (struct hsri_subject_node *h = c->head; h != NULL && ok; h = h->next) {
         sum += c->kind->held != NULL ? c->kind->held(h) : h->charged;
+        if (!stale(c, h))
+            continue; /* not written since the walk that passed */
         ok = c->kind->walk(h, 0, why, sizeof why);
+        h->passed = ok;
+        h->passed_at = entries;
     }
     /* only a whole walk has the whole sum */
     if (ok && c->kind->faults && sum != c->footprint) {
@@ -115,6 +135,7 @@ void hsri_subject_link(hs_ctx_t *c, struct hsri_subject_node *h, uint64_t bytes)
         c->head->prev = h;
     c->head = h;
     h->charged = 0;
+    h->passed = false; /* walked at the next check */
     hsri_subject_charge(c, h, bytes);
 }
 

@@ -14,8 +14,8 @@
  *   3. HS_OPEN_CHECKED: hsri_subject_after() after every mutating call runs
  *      the walker; the first failure sticks.
  *   4. check(): the sticky failure; else each handle's walker, then the
- *      charged bytes against the footprint (not again when nothing was
- *      entered since the last check that passed, for a private_state kind).
+ *      charged bytes against the footprint (for a private_state kind, only
+ *      the handles a call entered since their last walk that passed).
  *   5. close(): destroys every handle still listed, then the context.
  *
  * (ref/mspace/mspace_subject.c keeps its own context: a locked array shared
@@ -39,6 +39,10 @@ struct hsri_subject_node {
     struct hsri_subject_node *next; /* the context's list */
     struct hsri_subject_node *prev; /* the context's list */
     uint64_t charged;               /* bytes counted against footprint_limit */
+    /* check()'s memo of this handle, for a private_state kind: */
+    uint64_t touched;   /* the context's call count at the last call that entered h */
+    uint64_t passed_at; /* the call count at h's last walk, when that walk passed */
+    bool passed;        /* h has had a walk that passed (cleared by hsri_subject_link) */
 };
 
 /* What an adapter tells the context about its handles. */
@@ -61,12 +65,16 @@ struct hsri_subject_kind {
     const char *footprint_mismatch;
     /* The walkers read only what the adapter's calls write: no client memory
      * lies next to the component's state (buddy: offsets, no memory). Then
-     * check() after a check that passed, with no call entered in between
-     * (hsri_subject_enter), answers 0 without walking again: the state is the
-     * one just walked. Half of a buddy fuzz trace's operations never reach
-     * the subject (unknown ids), and the walker after each was a third of
-     * the run. Adapters of such a kind call hsri_subject_enter() first in
-     * every entry point. */
+     * check() walks again only the handles a call has entered since their
+     * last walk that passed (hsri_subject_enter_node), or all of them after
+     * a call that may reach any (hsri_subject_enter); with none, it answers
+     * 0 at once. Half of a buddy fuzz trace's operations never reach the
+     * subject (unknown ids), and an operation names one allocator of up to
+     * sixteen: walking them all after each was 40% of a run. Adapters of
+     * such a kind enter first in every entry point that may write a
+     * handle's state; what a handle's state is, and that a call on one
+     * handle writes no other, the adapter must be able to show (buddy: the
+     * `assigns` clauses of ref/include/heapspec/buddy.h, proved by WP). */
     bool private_state;
 };
 
@@ -83,9 +91,16 @@ void hsri_subject_close(hs_ctx_t *c);
  * buf is not NULL and len > 0, cut to len-1 characters). */
 int hsri_subject_check(hs_ctx_t *c, char *buf, size_t len);
 
-/* First in every entry point of an adapter whose kind has private_state:
- * counts the call, so that check() knows the state may have changed. */
+/* First in every entry point of an adapter whose kind has private_state
+ * that may write any handle's state: counts the call, so that check() walks
+ * every handle again. */
 void hsri_subject_enter(hs_ctx_t *c);
+
+/* The same, for an entry point that may write h's state and no other
+ * handle's: check() walks h again, not the rest. h NULL: a call that writes
+ * no listed handle's state (one that makes a handle, which is walked once
+ * linked, or ends one; one refused at the door). */
+void hsri_subject_enter_node(hs_ctx_t *c, struct hsri_subject_node *h);
 
 /* After a mutating call on h: under HS_OPEN_CHECKED, and while nothing has
  * failed yet, run the walker with how and keep its failure for check(). */

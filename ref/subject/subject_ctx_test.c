@@ -1,7 +1,8 @@
 /* subject_ctx_test.c — check()'s walk-skipping: a private_state kind is not
  * walked again while no call was entered since a check that passed, and is
- * walked again after one; a kind without private_state, and a check that
- * failed, are walked every time. */
+ * walked again after one, only the handle the call entered when it named
+ * one; a kind without private_state, and a check that failed, are walked
+ * every time. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,42 @@ static void test_private_state(void)
     hsri_subject_close(c);
 }
 
+/* Two handles: a call that enters one has the next check walk that one
+ * only; a call that may reach any, and a handle just linked, are walked. */
+static void test_per_handle(void)
+{
+    static const struct hsri_subject_kind kind = {
+        .walk = count_walk, .destroy = drop, .private_state = true};
+    hs_ctx_t *c = open_with_one(&kind);
+    struct hsri_subject_node *b = calloc(1, sizeof *b);
+    if (b == NULL)
+        exit(1);
+    hsri_subject_link(c, b, 0);
+    walks = 0;
+    walk_ok = true;
+    EXPECT(hsri_subject_check(c, NULL, 0) == 0 && walks == 2); /* both new */
+    hsri_subject_enter_node(c, b);
+    EXPECT(hsri_subject_check(c, NULL, 0) == 0 && walks == 3); /* b only */
+    hsri_subject_enter_node(c, NULL);
+    EXPECT(hsri_subject_check(c, NULL, 0) == 0 && walks == 3); /* neither */
+    hsri_subject_enter(c);
+    EXPECT(hsri_subject_check(c, NULL, 0) == 0 && walks == 5); /* both */
+    struct hsri_subject_node *n = calloc(1, sizeof *n);
+    if (n == NULL)
+        exit(1);
+    hsri_subject_enter_node(c, NULL);
+    hsri_subject_link(c, n, 0);
+    EXPECT(hsri_subject_check(c, NULL, 0) == 0 && walks == 6); /* the new one */
+    /* a failed walk of b: b again at the next check, however it is reached */
+    hsri_subject_enter_node(c, b);
+    walk_ok = false;
+    EXPECT(hsri_subject_check(c, NULL, 0) == -1 && walks == 7);
+    walk_ok = true;
+    EXPECT(hsri_subject_check(c, NULL, 0) == 0 && walks == 8);
+    EXPECT(hsri_subject_check(c, NULL, 0) == 0 && walks == 8);
+    hsri_subject_close(c);
+}
+
 static void test_shared_state(void)
 {
     static const struct hsri_subject_kind kind = {.walk = count_walk, .destroy = drop};
@@ -86,6 +123,7 @@ static void test_shared_state(void)
 int main(void)
 {
     test_private_state();
+    test_per_handle();
     test_shared_state();
     if (failures != 0) {
         fprintf(stderr, "subject_ctx_test: %d failure(s)\n", failures);

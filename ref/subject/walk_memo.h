@@ -22,12 +22,13 @@ struct hsri_walk_memo {
     bool passed;        /* when there was one */
 };
 
-static inline void hsri_memo_enter(struct hsri_walk_memo *m)
+/* Counts a call; returns the count with it. */
+static inline uint64_t hsri_memo_enter(struct hsri_walk_memo *m)
 {
     /* relaxed: a checker may call from two threads at once (the threads
      * scenarios, the ring's SPSC case); check() runs between calls, never
      * during one */
-    __atomic_fetch_add(&m->entries, 1, __ATOMIC_RELAXED);
+    return __atomic_add_fetch(&m->entries, 1, __ATOMIC_RELAXED);
 }
 
 /* The count now; *fresh: the last walk passed at this very count. */
