@@ -26,10 +26,10 @@ trap 'rm -rf "$objdir"' EXIT
 # The checker (conformance/) keeps its edge counters but not the comparison and
 # indirect-call hooks, as in the Bazel fuzzing build (conformance/BUILD): its
 # comparisons are of the subject's answers with its shadow. The reference mspace
-# (ref/mspace/) keeps them but not the comparison hooks (ref/mspace/BUILD says
-# why). Only when the compiler takes the flags (clang does; gcc refuses
-# indirect-calls).
-CHECKER_FLAGS=() MSPACE_FLAGS=()
+# and buddy (ref/mspace/, ref/buddy/) keep them but not the comparison hooks
+# (their BUILD files say why). Only when the compiler takes the flags (clang
+# does; gcc refuses indirect-calls).
+CHECKER_FLAGS=() NOCMP_FLAGS=()
 # shellcheck disable=SC2086  # CFLAGS is a list of flags
 if $CC $CFLAGS -fno-sanitize-coverage=trace-cmp,indirect-calls -x c -c /dev/null \
     -o "$objdir/probe.o" 2>/dev/null; then
@@ -38,7 +38,7 @@ fi
 # shellcheck disable=SC2086
 if $CC $CFLAGS -fno-sanitize-coverage=trace-cmp -x c -c /dev/null \
     -o "$objdir/probe.o" 2>/dev/null; then
-    MSPACE_FLAGS=(-fno-sanitize-coverage=trace-cmp)
+    NOCMP_FLAGS=(-fno-sanitize-coverage=trace-cmp)
 fi
 
 # compile SRC [EXTRA_FLAGS...]: prints the object's path (each source once)
@@ -47,7 +47,7 @@ compile() {
     shift
     case $src in
     conformance/*) set -- "$@" "${CHECKER_FLAGS[@]}" ;;
-    ref/mspace/*) set -- "$@" "${MSPACE_FLAGS[@]}" ;;
+    ref/mspace/* | ref/buddy/*) set -- "$@" "${NOCMP_FLAGS[@]}" ;;
     esac
     local o
     o="$objdir/$(echo "$src" | tr / _)$(echo "$*" | md5sum | cut -c1-8).o"
