@@ -20,12 +20,16 @@ int hsr_buddy_create(uint32_t min_order, uint32_t max_order, hsr_buddy_t **out)
     if (b == NULL)
         return -ENOMEM;
     hsr_buddy_node_t *node = malloc((size_t)nnodes * sizeof *node);
-    if (node == NULL) {
+    uint8_t *ctrl = malloc(nnodes);
+    if (node == NULL || ctrl == NULL) {
+        free(ctrl);
+        free(node);
         free(b);
         return -ENOMEM;
     }
-    int rc = hsr_buddy_init(b, node, nnodes, min_order, max_order);
+    int rc = hsr_buddy_init(b, node, ctrl, nnodes, min_order, max_order);
     if (rc != 0) { /* NEVER: the orders were checked above */
+        free(ctrl);
         free(node);
         free(b);
         return rc;
@@ -39,6 +43,7 @@ void hsr_buddy_destroy(hsr_buddy_t *b)
 {
     if (b == NULL || !b->owned)
         return;
+    free(b->ctrl);
     free(b->node);
     free(b);
 }

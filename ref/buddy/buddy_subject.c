@@ -81,7 +81,7 @@ static int buddy_create(hs_ctx_t *c, uint32_t min_order, uint32_t max_order, hs_
     uint32_t nodes = hsr_buddy_meta_nodes(min_order, max_order);
     if (nodes == 0)
         return -ENOMEM; /* deeper than the reference's metadata bound */
-    uint64_t bytes = sizeof(hsr_buddy_t) + (uint64_t)nodes * sizeof(hsr_buddy_node_t);
+    uint64_t bytes = sizeof(hsr_buddy_t) + (uint64_t)nodes * (sizeof(hsr_buddy_node_t) + 1);
     int err = hsri_subject_request(c, bytes);
     if (err != 0)
         return err;

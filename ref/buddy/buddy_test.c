@@ -193,30 +193,34 @@ static void do_free(hsr_buddy_t *b, struct shadow *s, uint32_t which)
 static void bad_free_changes_nothing(hsr_buddy_t *b, uint64_t offset)
 {
     static hsr_buddy_node_t saved_nodes[MAX_BLOCKS];
+    static uint8_t saved_ctrl[MAX_BLOCKS];
     hsr_buddy_t saved = *b;
     memcpy(saved_nodes, b->node, b->nblocks * sizeof *b->node);
+    memcpy(saved_ctrl, b->ctrl, b->nblocks);
     CHECK(hsr_buddy_free(b, offset) == -EINVAL);
     CHECK(hsr_buddy_block_size(b, offset) == -EINVAL);
     CHECK(memcmp(&saved, b, sizeof saved) == 0);
     CHECK(memcmp(saved_nodes, b->node, b->nblocks * sizeof *b->node) == 0);
+    CHECK(memcmp(saved_ctrl, b->ctrl, b->nblocks) == 0);
 }
 
 static void test_bad_input(void)
 {
     static hsr_buddy_node_t nodes[MAX_BLOCKS];
+    static uint8_t ctrl[MAX_BLOCKS];
     hsr_buddy_t b;
     memset(&b, 0x5a, sizeof b);
-    CHECK(hsr_buddy_init(&b, nodes, MAX_BLOCKS, 5, 4) == -EINVAL);
-    CHECK(hsr_buddy_init(&b, nodes, MAX_BLOCKS, 20, 31) == -EINVAL);
-    CHECK(hsr_buddy_init(&b, nodes, MAX_BLOCKS, 0, 62) == -EINVAL);
-    CHECK(hsr_buddy_init(&b, nodes, MAX_BLOCKS, 0, 21) == -ENOMEM); /* depth cap */
-    CHECK(hsr_buddy_init(&b, nodes, 15, 4, 8) == -ENOMEM);          /* 16 nodes needed */
+    CHECK(hsr_buddy_init(&b, nodes, ctrl, MAX_BLOCKS, 5, 4) == -EINVAL);
+    CHECK(hsr_buddy_init(&b, nodes, ctrl, MAX_BLOCKS, 20, 31) == -EINVAL);
+    CHECK(hsr_buddy_init(&b, nodes, ctrl, MAX_BLOCKS, 0, 62) == -EINVAL);
+    CHECK(hsr_buddy_init(&b, nodes, ctrl, MAX_BLOCKS, 0, 21) == -ENOMEM); /* depth cap */
+    CHECK(hsr_buddy_init(&b, nodes, ctrl, 15, 4, 8) == -ENOMEM);          /* 16 nodes needed */
     CHECK(b.nblocks == 0x5a5a5a5a);                                 /* untouched */
     CHECK(hsr_buddy_meta_nodes(4, 8) == 16 && hsr_buddy_meta_nodes(8, 4) == 0);
     CHECK(hsr_buddy_meta_nodes(0, 21) == 0 && hsr_buddy_meta_nodes(10, 30) == 1u << 20);
     CHECK(hsr_buddy_check(NULL) == 0);
 
-    CHECK(hsr_buddy_init(&b, nodes, 16, 4, 8) == 0); /* 256 bytes in 16-byte blocks */
+    CHECK(hsr_buddy_init(&b, nodes, ctrl, 16, 4, 8) == 0); /* 256 bytes in 16-byte blocks */
     CHECK(hsr_buddy_check(&b) == 1);
     CHECK(hsr_buddy_free_bytes(&b) == 256 && hsr_buddy_largest_free(&b) == 256);
     uint64_t off = 7;
@@ -238,28 +242,55 @@ static void test_bad_input(void)
     CHECK(hsr_buddy_alloc_order(&b, 4, &off) == 0 && off == 0);
     hsr_buddy_t copy = b;
     static hsr_buddy_node_t cnodes[16];
+    static uint8_t cctrl[16];
     memcpy(cnodes, nodes, sizeof cnodes);
+    memcpy(cctrl, ctrl, sizeof cctrl);
     copy.node = cnodes;
-    cnodes[1].ctrl = 0; /* the free buddy of block 0 vanishes */
+    copy.ctrl = cctrl;
+    CHECK(hsr_buddy_check(&copy) == 1);
+    cctrl[1] = 0; /* the free buddy of block 0 vanishes */
     CHECK(hsr_buddy_check(&copy) == 0);
-    memcpy(cnodes, nodes, sizeof cnodes);
-    cnodes[0].ctrl = (uint8_t)(HSR_BUDDY_CTRL_HEAD | HSR_BUDDY_CTRL_FREE); /* free, not listed */
+    memcpy(cctrl, ctrl, sizeof cctrl);
+    cctrl[0] = (uint8_t)(HSR_BUDDY_CTRL_HEAD | HSR_BUDDY_CTRL_FREE); /* free, not listed */
     CHECK(hsr_buddy_check(&copy) == 0);
-    memcpy(cnodes, nodes, sizeof cnodes);
+    memcpy(cctrl, ctrl, sizeof cctrl);
     copy.free_head[1] = HSR_BUDDY_NIL; /* a free block missing from its list */
     CHECK(hsr_buddy_check(&copy) == 0);
+    copy.free_head[1] = b.free_head[1];
+    CHECK(hsr_buddy_check(&copy) == 1);
+    copy.free_units++; /* free_bytes would be off by a block (B5) */
+    CHECK(hsr_buddy_check(&copy) == 0);
+    copy.free_units -= 2;
+    CHECK(hsr_buddy_check(&copy) == 0);
+    copy.free_units++;
+    /* any bit of any interior byte is seen, at every position of the
+     * eight-a-step loop and of the rest: a fresh allocator, one free block
+     * of 64 units (63 interior bytes: seven steps of eight, then seven) */
+    static hsr_buddy_node_t fnodes[64];
+    static uint8_t fctrl[64];
+    hsr_buddy_t f;
+    CHECK(hsr_buddy_init(&f, fnodes, fctrl, 64, 0, 6) == 0 && hsr_buddy_check(&f) == 1);
+    for (uint32_t x = 1; x < 64; x++) {
+        for (uint8_t v = 1; v != 0; v = (uint8_t)(v << 1)) {
+            fctrl[x] = v;
+            CHECK(hsr_buddy_check(&f) == 0);
+        }
+        fctrl[x] = 0;
+    }
+    CHECK(hsr_buddy_check(&f) == 1);
 }
 
 static void test_differential(void)
 {
     static hsr_buddy_node_t nodes[MAX_BLOCKS];
+    static uint8_t ctrl[MAX_BLOCKS];
     static struct shadow s;
     const uint32_t geo[][2] = {{0, 0}, {0, 1}, {4, 8}, {3, 10}, {12, 20}, {20, 30}, {0, 10}};
     unsigned long steps = 0;
     for (size_t g = 0; g < sizeof geo / sizeof geo[0]; g++) {
         hsr_buddy_t b;
         uint32_t mn = geo[g][0], mx = geo[g][1];
-        CHECK(hsr_buddy_init(&b, nodes, MAX_BLOCKS, mn, mx) == 0);
+        CHECK(hsr_buddy_init(&b, nodes, ctrl, MAX_BLOCKS, mn, mx) == 0);
         shadow_init(&s, &b);
         int tree = b.nblocks <= 64;
         compare(&b, &s, 1);
@@ -296,6 +327,7 @@ static unsigned long exhaustive_count;
 static void explore(hsr_buddy_t *b, struct shadow *s, int depth_left)
 {
     static hsr_buddy_node_t saved_nodes[7][8];
+    static uint8_t saved_ctrl[7][8];
     static struct shadow saved_s[7];
     if (depth_left == 0) {
         exhaustive_count++;
@@ -306,6 +338,7 @@ static void explore(hsr_buddy_t *b, struct shadow *s, int depth_left)
             continue;
         hsr_buddy_t saved = *b;
         memcpy(saved_nodes[depth_left], b->node, sizeof saved_nodes[0]);
+        memcpy(saved_ctrl[depth_left], b->ctrl, sizeof saved_ctrl[0]);
         saved_s[depth_left] = *s;
         if (op < 4)
             do_alloc(b, s, (uint64_t)op, 1);
@@ -315,6 +348,7 @@ static void explore(hsr_buddy_t *b, struct shadow *s, int depth_left)
         explore(b, s, depth_left - 1);
         *b = saved;
         memcpy(b->node, saved_nodes[depth_left], sizeof saved_nodes[0]);
+        memcpy(b->ctrl, saved_ctrl[depth_left], sizeof saved_ctrl[0]);
         *s = saved_s[depth_left];
     }
 }
@@ -322,9 +356,10 @@ static void explore(hsr_buddy_t *b, struct shadow *s, int depth_left)
 static void test_exhaustive(void)
 {
     static hsr_buddy_node_t nodes[8];
+    static uint8_t ctrl[8];
     static struct shadow s;
     hsr_buddy_t b;
-    CHECK(hsr_buddy_init(&b, nodes, 8, 0, 3) == 0);
+    CHECK(hsr_buddy_init(&b, nodes, ctrl, 8, 0, 3) == 0);
     shadow_init(&s, &b);
     explore(&b, &s, 6);
     printf("exhaustive: %lu operation sequences of length 6 on an 8-block range\n",

@@ -14,29 +14,38 @@
  * Every operation is O(max_order - min_order). External fragmentation is
  * bounded as for any binary buddy (Robson: at most a log2(max/min) factor).
  *
- * Metadata (caller storage, or malloc'd by hsr_buddy_create): one node per
- * minimum block, i.e. nblocks = 2^(max_order - min_order) nodes; the
- * reference caps that depth at HSR_BUDDY_MAX_DEPTH (20: 1 Mi nodes, 12 MiB)
- * and max_order at HSR_BUDDY_MAX_ORDER (30).
+ * Metadata (caller storage, or malloc'd by hsr_buddy_create): one node and
+ * one control byte per minimum block, i.e. nblocks = 2^(max_order -
+ * min_order) of each; the reference caps that depth at HSR_BUDDY_MAX_DEPTH
+ * (20: 1 Mi blocks, 9 MiB) and max_order at HSR_BUDDY_MAX_ORDER (30).
  *
  *    node[i], one per minimum block i (offset i * 2^min_order):
- *    +----------------+----------------+------+
- *    | next (u32)     | prev (u32)     | ctrl |   next/prev: free-list links
- *    +----------------+----------------+------+   by index, NIL = 0xffffffff
- *    ctrl:  bit 7  HEAD  i starts a block      (0 = inside a block: interior)
+ *    +----------------+----------------+
+ *    | next (u32)     | prev (u32)     |   free-list links by index,
+ *    +----------------+----------------+   NIL = 0xffffffff
+ *    ctrl[i], a separate byte array:
+ *           bit 7  HEAD  i starts a block      (0 = inside a block: interior)
  *           bit 6  FREE  that block is free     (on free_head[level])
  *           0..4   level = order - min_order of that block
  *
  *    offsets:  0        1·u       2·u       3·u       4·u ...  (u = 2^min_order)
  *    ctrl:    [H|F|1]  [0]       [H|1]     [0]       ...   <- a free order-(min+1)
  *                                                             block, then a used one
+ *
+ * The control bytes are apart from the links so that the walker's check of a
+ * block's interior (every byte 0) reads them densely: it runs after every
+ * operation of a fuzz trace, and over 12-byte nodes it read one byte in
+ * twelve. free_units counts the minimum blocks in free blocks (push and
+ * unlink keep it; the walker checks it against the lists), so free_bytes
+ * answers without walking them.
  * Invariants (BuddyValid in spec/acsl/buddy.acsl is the structural part
  * that WP proves is kept; hsr_buddy_check() walks all of them):
  *   B1 heads partition [0, nblocks): each head at i of level k has
  *      i % 2^k == 0, i + 2^k <= nblocks, and every node inside is interior;
  *   B2 free_head[k] lists exactly the free heads of level k, doubly linked;
  *   B3 coalesced: no free block of level k < depth has a free buddy of level k;
- *   B4 every link is NIL or an index < nblocks.
+ *   B4 every link is NIL or an index < nblocks;
+ *   B5 free_units is the number of minimum blocks inside free blocks.
  * The tree model: the complete binary tree over the range, node (k, p)
  * covering blocks [p·2^k, (p+1)·2^k), has states UNUSED (one free block),
  * USED (one allocated block), SPLIT (smaller blocks inside, some free),
@@ -78,7 +87,6 @@ extern "C" {
 struct hsr_buddy_node_s {
     uint32_t next; /* next free block of the same level, or NIL */
     uint32_t prev; /* previous free block of the same level, or NIL */
-    uint8_t ctrl;  /* HEAD | FREE | level, or 0 for an interior block */
 };
 typedef struct hsr_buddy_node_s hsr_buddy_node_t;
 
@@ -86,7 +94,9 @@ typedef struct hsr_buddy_node_s hsr_buddy_node_t;
  * use it only through the functions below. */
 struct hsr_buddy_s {
     hsr_buddy_node_t *node; /* nblocks nodes (caller's, or own when owned) */
+    uint8_t *ctrl;          /* nblocks control bytes: HEAD | FREE | level, or 0 */
     uint32_t nblocks;       /* 2^depth minimum blocks */
+    uint32_t free_units;    /* minimum blocks inside free blocks */
     uint32_t min_order;     /* log2 of the minimum block size */
     uint32_t max_order;     /* log2 of the managed range */
     uint32_t depth;         /* max_order - min_order: the number of levels - 1 */
@@ -107,8 +117,8 @@ typedef struct hsr_buddy_s hsr_buddy_t;
 #define HSR_BUDDY_API
 #endif
 
-/* Nodes of metadata that hsr_buddy_init needs for these orders:
- * 2^(max_order - min_order), or 0 when the orders are refused. */
+/* Nodes of metadata that hsr_buddy_init needs for these orders, and control
+ * bytes as many: 2^(max_order - min_order), or 0 when the orders are refused. */
 /*@
   assigns \nothing;
   ensures \result <= 1048576;
@@ -116,29 +126,31 @@ typedef struct hsr_buddy_s hsr_buddy_t;
 */
 HSR_BUDDY_API uint32_t hsr_buddy_meta_nodes(uint32_t min_order, uint32_t max_order);
 
-/* Initialise b over the caller's nnodes metadata nodes: one free block of
- * order max_order. The caller guarantees b and node[0 .. nnodes-1] valid and
- * disjoint. Returns 0; -EINVAL when min_order > max_order or max_order > 30
- * (b unchanged); -ENOMEM when max_order - min_order > 20 or nnodes is less than
+/* Initialise b over the caller's nnodes metadata nodes and nnodes control
+ * bytes: one free block of order max_order. The caller guarantees b,
+ * node[0 .. nnodes-1] and ctrl[0 .. nnodes-1] valid and pairwise disjoint.
+ * Returns 0; -EINVAL when min_order > max_order or max_order > 30 (b
+ * unchanged); -ENOMEM when max_order - min_order > 20 or nnodes is less than
  * hsr_buddy_meta_nodes() (b unchanged). */
 /*@
   requires \valid(b);
   requires \valid(node + (0 .. nnodes - 1));
-  requires \separated(b, node + (0 .. nnodes - 1));
-  assigns *b, node[0 .. nnodes - 1];
+  requires \valid(ctrl + (0 .. nnodes - 1));
+  requires \separated(b, node + (0 .. nnodes - 1), ctrl + (0 .. nnodes - 1));
+  assigns *b, node[0 .. nnodes - 1], ctrl[0 .. nnodes - 1];
   behavior bad_orders:
     assumes min_order > max_order || max_order > 30;
     ensures \result == -22;
   behavior good_orders:
     assumes min_order <= max_order <= 30;
     ensures \result == 0 || \result == -12;
-    ensures \result == 0 ==> BuddyValid(b) && b->node == node &&
+    ensures \result == 0 ==> BuddyValid(b) && b->node == node && b->ctrl == ctrl &&
                              b->min_order == min_order && b->max_order == max_order;
   complete behaviors;
   disjoint behaviors;
 */
-HSR_BUDDY_API int hsr_buddy_init(hsr_buddy_t *b, hsr_buddy_node_t *node, uint32_t nnodes,
-                                 uint32_t min_order, uint32_t max_order);
+HSR_BUDDY_API int hsr_buddy_init(hsr_buddy_t *b, hsr_buddy_node_t *node, uint8_t *ctrl,
+                                 uint32_t nnodes, uint32_t min_order, uint32_t max_order);
 
 /* Create with own metadata (malloc). 0 and *out, or -EINVAL / -ENOMEM as
  * hsr_buddy_init (nothing allocated). The caller guarantees out is valid.
@@ -170,8 +182,10 @@ HSR_BUDDY_API void hsr_buddy_destroy(hsr_buddy_t *b);
 /*@
   requires BuddyValid(b);
   requires \valid(offset);
-  requires \separated(offset, b, b->node + (0 .. b->nblocks - 1));
-  assigns *offset, b->free_head[0 .. 20], b->node[0 .. b->nblocks - 1];
+  requires \separated(offset, b, b->node + (0 .. b->nblocks - 1),
+                      b->ctrl + (0 .. b->nblocks - 1));
+  assigns *offset, b->free_head[0 .. 20], b->free_units, b->node[0 .. b->nblocks - 1],
+          b->ctrl[0 .. b->nblocks - 1];
   ensures BuddyValid(b);
   ensures \result == 0 || \result == -12;
   ensures \result == 0 ==> *offset < b->range;
@@ -193,8 +207,10 @@ HSR_BUDDY_API int hsr_buddy_alloc_order(hsr_buddy_t *b, uint32_t order, uint64_t
 /*@
   requires BuddyValid(b);
   requires \valid(offset);
-  requires \separated(offset, b, b->node + (0 .. b->nblocks - 1));
-  assigns *offset, b->free_head[0 .. 20], b->node[0 .. b->nblocks - 1];
+  requires \separated(offset, b, b->node + (0 .. b->nblocks - 1),
+                      b->ctrl + (0 .. b->nblocks - 1));
+  assigns *offset, b->free_head[0 .. 20], b->free_units, b->node[0 .. b->nblocks - 1],
+          b->ctrl[0 .. b->nblocks - 1];
   ensures BuddyValid(b);
   ensures \result == 0 ==> *offset < b->range;
   behavior zero:
@@ -219,7 +235,8 @@ HSR_BUDDY_API int hsr_buddy_alloc(hsr_buddy_t *b, uint64_t size, uint64_t *offse
  * already free): then nothing changes. */
 /*@
   requires BuddyValid(b);
-  assigns b->free_head[0 .. 20], b->node[0 .. b->nblocks - 1];
+  assigns b->free_head[0 .. 20], b->free_units, b->node[0 .. b->nblocks - 1],
+          b->ctrl[0 .. b->nblocks - 1];
   ensures BuddyValid(b);
   ensures \result == 0 || \result == -22;
   behavior outside:
@@ -242,10 +259,12 @@ HSR_BUDDY_API int hsr_buddy_free(hsr_buddy_t *b, uint64_t offset);
 */
 HSR_BUDDY_API int64_t hsr_buddy_block_size(const hsr_buddy_t *b, uint64_t offset);
 
-/* Bytes in free blocks (walks the free lists). BuddyValid(b) guaranteed. */
+/* Bytes in free blocks (free_units; the walker checks it against the free
+ * lists). BuddyValid(b) guaranteed. */
 /*@
   requires BuddyValid(b);
   assigns \nothing;
+  ensures \result <= b->range;
 */
 HSR_BUDDY_API uint64_t hsr_buddy_free_bytes(const hsr_buddy_t *b);
 
