@@ -149,12 +149,27 @@ HSRI_WALKER int hsri_check_locked(hsr_mspace_t *ms, char *msg, size_t len) {
      * and (in the I5 pass below) no marked bin empty; together they leave no
      * room for a disagreement. The count is two instructions a bin, where
      * building each word of the 288 bins bit by bit was most of this walker's
-     * time (it runs after every call under HS_OPEN_CHECKED). The word-by-word
-     * pass names the first disagreeing bin when the counts differ. */
+     * time (it runs after every call under HS_OPEN_CHECKED). Most bins are
+     * empty, so sixteen at a time are or-ed first (vector instructions) and
+     * counted only when some is not: half of the count's time on a fuzz
+     * heap, where the count was half of the walker's. The word-by-word pass
+     * names the first disagreeing bin when the counts differ. */
     {
         size_t nonempty = 0;
         size_t marked = 0;
-        for (i = 0; i < HSRI_NBINS; i++) {
+        for (i = 0; i + 16 <= HSRI_NBINS; i += 16) {
+            uintptr_t any = 0;
+            size_t j;
+            for (j = 0; j < 16; j++) {
+                any |= (uintptr_t)ms->bins[i + j];
+            }
+            if (any != 0) {
+                for (j = 0; j < 16; j++) {
+                    nonempty += ms->bins[i + j] != NULL;
+                }
+            }
+        }
+        for (; i < HSRI_NBINS; i++) {
             nonempty += ms->bins[i] != NULL;
         }
         for (w = 0; w < HSRI_BINMAP_WORDS; w++) {

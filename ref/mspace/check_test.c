@@ -78,6 +78,26 @@ static void test_binmap_bit_missing(void) {
     hsr_mspace_destroy(ms);
 }
 
+/* A pointer in a bin its binmap bit says is empty, at every bin: the fast
+ * count takes the bins sixteen at a time, then the rest one by one. */
+static void test_stray_in_every_empty_bin(void) {
+    hsr_mspace_t *ms = fragmented();
+    hsri_chunk_t *some = ms->bins[first_bin(ms)];
+    size_t tried = 0;
+    for (size_t i = 0; i < HSRI_NBINS; i++) {
+        if (ms->bins[i] != NULL) {
+            continue;
+        }
+        ms->bins[i] = some;
+        expect_broken(ms, "binmap bit 0 but the bin is not empty", __LINE__);
+        ms->bins[i] = NULL;
+        tried++;
+    }
+    CHECK(tried > HSRI_NBINS / 2);
+    CHECK_HEAP(ms);
+    hsr_mspace_destroy(ms);
+}
+
 static void test_binmap_bit_past_last_bin(void) {
     hsr_mspace_t *ms = fragmented();
     size_t w = HSRI_BINMAP_WORDS - 1;
@@ -182,6 +202,7 @@ static void test_damaged_size_ends(void) {
 int main(void) {
     test_binmap_bit_of_empty_bin();
     test_binmap_bit_missing();
+    test_stray_in_every_empty_bin();
     test_binmap_bit_past_last_bin();
     test_free_chunk_unlisted();
     test_chunk_in_wrong_bin();
