@@ -568,6 +568,33 @@ static void test_reset(void) {
         CHECK_HEAP(ms);
         CHECK(hsr_mspace_destroy(ms) > 0);
     }
+    /* Inside the first granule only: reset zeroes up to the highest top
+     * header (the blocks and the top's old header left behind when the
+     * blocks merged back into it), not the whole granule. */
+    {
+        hsr_mspace_t *ms = hsr_mspace_create(0, 1);
+        CHECK(ms != NULL);
+        unsigned char *a = hsr_mspace_malloc(ms, 9000);
+        unsigned char *b = hsr_mspace_malloc(ms, 7000);
+        CHECK(a != NULL && b != NULL);
+        memset(a, 0xab, 9000);
+        memset(b, 0xcd, 7000);
+        hsr_mspace_free(ms, b); /* into the top: its header is left at b's end */
+        hsr_mspace_free(ms, a);
+        CHECK(hsr_mspace_footprint(ms) == want.footprint);
+        CHECK(hsr_mspace_reset(ms) == 0);
+        CHECK_HEAP(ms);
+        /* one block over where a, b and the old top header were */
+        unsigned char *again = hsr_mspace_malloc(ms, 32768);
+        CHECK(again != NULL && again <= a);
+        if (!hsri_on_valgrind()) {
+            for (size_t i = 0; i < 32768; i++) {
+                CHECK(again[i] == 0);
+            }
+        }
+        CHECK_HEAP(ms);
+        CHECK(hsr_mspace_destroy(ms) > 0);
+    }
     /* a with-base mspace is the caller's memory: no reset */
     static unsigned char buf[8192];
     hsr_mspace_t *wb = hsr_mspace_create_with_base(buf, sizeof buf, 0);
