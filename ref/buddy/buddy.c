@@ -523,9 +523,8 @@ HSRI_WALKER int hsr_buddy_check(const hsr_buddy_t *b)
             return 0;
         /* Interior nodes: eight ctrl bytes a step (this loop was 83% of
          * the walker, which runs after every operation of a fuzz trace),
-         * then the rest one by one. */
-        /* 64-bit positions: the compiler then knows the eight bytes are
-         * adjacent and reads them as one vector */
+         * then the rest one by one. At 64-bit positions the compiler knows
+         * the eight bytes are adjacent and compares them as one word. */
         uint64_t j = (uint64_t)i + 1u;
         uint64_t end = (uint64_t)i + h;
         /*@
