@@ -25,3 +25,11 @@ HS_TEST_COPTS = [
     for c in HS_COPTS
     if c not in ["-Wmissing-prototypes", "-fvisibility=hidden"]
 ]
+
+# Fuzzing builds (//ci:fuzz): keep the edge counters but not libFuzzer's comparison hooks,
+# for reference code whose operands are decoded numbers and its own metadata, never input
+# bytes as they are. Each package that adds it says in its BUILD file what it measured.
+HS_FUZZ_NO_CMP_COPTS = select({
+    "//ci:fuzz": ["-fno-sanitize-coverage=trace-cmp"],
+    "//conditions:default": [],
+})

@@ -157,7 +157,8 @@ HSRI_WALKER int hsri_check_locked(hsr_mspace_t *ms, char *msg, size_t len) {
     {
         size_t nonempty = 0;
         size_t marked = 0;
-        for (i = 0; i + 16 <= HSRI_NBINS; i += 16) {
+        _Static_assert(HSRI_NBINS % 16 == 0, "the bins come in groups of sixteen");
+        for (i = 0; i < HSRI_NBINS; i += 16) {
             uintptr_t any = 0;
             size_t j;
             for (j = 0; j < 16; j++) {
@@ -168,9 +169,6 @@ HSRI_WALKER int hsri_check_locked(hsr_mspace_t *ms, char *msg, size_t len) {
                     nonempty += ms->bins[i + j] != NULL;
                 }
             }
-        }
-        for (; i < HSRI_NBINS; i++) {
-            nonempty += ms->bins[i] != NULL;
         }
         for (w = 0; w < HSRI_BINMAP_WORDS; w++) {
             marked += (size_t)__builtin_popcountll(ms->binmap[w]);
