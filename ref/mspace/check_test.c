@@ -180,6 +180,53 @@ static void test_flag_bytes(void) {
     }
 }
 
+/* Every value of every flag byte, on a free chunk and on an in-use one: the
+ * walker judges the tag and the four bytes as one word of bit tests, so each
+ * bit of each byte must be shown to count. Passes exactly for the headers
+ * the invariants allow (cached = 1 on an in-use chunk is a chunk parked in a
+ * per-thread cache); inuse flipped to the other valid value changes the
+ * heap's shape, which other invariants refuse. */
+static void test_flag_bytes_every_value(void) {
+    static const size_t offs[] = {offsetof(hsri_chunk_t, inuse),
+                                  offsetof(hsri_chunk_t, prev_inuse),
+                                  offsetof(hsri_chunk_t, cached),
+                                  offsetof(hsri_chunk_t, reserved)};
+    hsr_mspace_t *ms = fragmented();
+    unsigned caught = 0;
+    for (int on_free = 0; on_free < 2; on_free++) {
+        hsri_chunk_t *c = (hsri_chunk_t *)(void *)ms->first;
+        if (!on_free) {
+            c = hsri_next(c);
+        }
+        for (size_t k = 0; k < sizeof offs / sizeof offs[0]; k++) {
+            uint8_t *byte = (uint8_t *)c + offs[k];
+            uint8_t saved = *byte;
+            for (unsigned v = 0; v < 256; v++) {
+                if (v == saved) {
+                    continue;
+                }
+                bool legal = offs[k] == offsetof(hsri_chunk_t, cached) && v == 1 && !on_free;
+                const char *want = offs[k] == offsetof(hsri_chunk_t, prev_inuse)
+                                       ? "disagrees with the chunk below"
+                                   : offs[k] == offsetof(hsri_chunk_t, inuse) && v <= 1
+                                       ? ""
+                                       : "bad flag bytes";
+                *byte = (uint8_t)v;
+                if (legal) {
+                    CHECK_HEAP(ms);
+                } else {
+                    expect_broken(ms, want, __LINE__);
+                    caught++;
+                }
+                *byte = saved;
+            }
+        }
+    }
+    CHECK(caught == 2u * 4u * 255u - 1u);
+    CHECK_HEAP(ms);
+    hsr_mspace_destroy(ms);
+}
+
 /* A chunk header damaged to size 0 or past the top: the walker names it, and
  * destroy and reset still end (their walk over the live blocks stops there)
  * instead of looping on the same chunk or leaving the heap. */
@@ -207,8 +254,9 @@ int main(void) {
     test_free_chunk_unlisted();
     test_chunk_in_wrong_bin();
     test_flag_bytes();
+    test_flag_bytes_every_value();
     test_damaged_size_ends();
-    printf("check_test: 5 kinds of bin damage and 7 of flag-byte damage caught; destroy and "
-           "reset end on a damaged size\n");
+    printf("check_test: 5 kinds of bin damage, 7 of flag-byte damage and every value of each "
+           "flag byte caught; destroy and reset end on a damaged size\n");
     return 0;
 }
