@@ -17,6 +17,15 @@
 #define HSRI_WALKER
 #endif
 
+/* HSRI_NO_COVERAGE marks plumbing of the reference whose branches say
+ * nothing of the component under test (which pages a reset finds resident),
+ * so that a fuzzer does not take them for new behaviour. */
+#if defined(__clang__) && !defined(__FRAMAC__)
+#define HSRI_NO_COVERAGE __attribute__((no_sanitize("coverage")))
+#else
+#define HSRI_NO_COVERAGE
+#endif
+
 /* HSRI_WALKER_INLINE marks a small helper a walker shares with the code it
  * checks. Plain `inline` is not enough: clang does not inline a function with
  * coverage instrumentation into one without (HSRI_WALKER), so the walker

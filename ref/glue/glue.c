@@ -16,6 +16,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "ref/glue/attrs.h"
+
 size_t hsri_glue_page_size(void) {
     static size_t cached;
     size_t sz = __atomic_load_n(&cached, __ATOMIC_RELAXED);
@@ -49,6 +51,42 @@ int hsri_glue_decommit(void *p, size_t n) {
         return -errno;
     }
     return 0;
+}
+
+HSRI_NO_COVERAGE int hsri_glue_decommit_keep(void *p, size_t n) {
+    /* One mincore() byte per page of the kept part; pages are 4 KiB or
+     * larger on every Linux target. */
+    unsigned char resident[HSRI_GLUE_KEEP_MAX / 4096];
+    size_t page = hsri_glue_page_size();
+    size_t keep = n < HSRI_GLUE_KEEP_MAX ? n : HSRI_GLUE_KEEP_MAX;
+    size_t npages = keep / page;
+    size_t i = 0;
+    char *b = p;
+    if (keep == 0 || mincore(p, keep, resident) != 0) {
+        return hsri_glue_decommit(p, n);
+    }
+    while (i < npages) {
+        size_t j = i;
+        if (resident[i] & 1u) {
+            /* touched: zero it where it is */
+            memset(b + i * page, 0, page);
+            i++;
+            continue;
+        }
+        /* a run of pages not resident: never touched, or swapped out (not
+         * zero then), so dropped as decommit drops them */
+        while (j < npages && !(resident[j] & 1u)) {
+            j++;
+        }
+        if (madvise(b + i * page, (j - i) * page, MADV_DONTNEED) != 0) {
+            return -errno;
+        }
+        i = j;
+    }
+    if (mprotect(p, keep, PROT_NONE) != 0) {
+        return -errno;
+    }
+    return keep < n ? hsri_glue_decommit(b + keep, n - keep) : 0;
 }
 
 int hsri_glue_release(void *p, size_t n) {

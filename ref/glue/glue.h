@@ -47,6 +47,15 @@ int hsri_glue_commit(void *p, size_t n);
  * the addresses reserved (p and n page multiples). 0 or -errno. */
 int hsri_glue_decommit(void *p, size_t n);
 
+/* As decommit, for memory to be committed again soon: [p, p+n) becomes
+ * inaccessible and reads as zero when committed again, but the pages the
+ * process has touched stay resident, zeroed here, so that committing them
+ * again costs no page faults. Only the first HSRI_GLUE_KEEP_MAX bytes are
+ * kept; the rest is decommitted. The caller makes the range writable to its
+ * own tools first (the pages are written). 0 or -errno. */
+#define HSRI_GLUE_KEEP_MAX ((size_t)1 << 20)
+int hsri_glue_decommit_keep(void *p, size_t n);
+
 /* Unmap a whole reservation [p, p+n). 0 or -errno. */
 int hsri_glue_release(void *p, size_t n);
 

@@ -189,12 +189,14 @@ HSR_MSPACE_API size_t hsr_mspace_destroy(hsr_mspace_t *ms);
  */
 /* Empties an own-memory mspace at once and returns it to the state create
  * left it in: on the same reservation, its first `capacity` bytes committed
- * and zeroed (what it committed beyond them decommitted, which reads as zero
- * when committed again), one top chunk, no limit, the default morecore, the
- * statistics from zero. Every block of it is gone, as with destroy. The
- * pages of the first capacity stay resident: a fuzz harness or a test that
- * makes a fresh mspace per input pays a memset where it paid the mapping,
- * its page faults and the unmapping. 0, or -EINVAL for a with-base mspace
+ * and zeroed (what it committed beyond them decommitted: inaccessible, and
+ * zero when committed again), one top chunk, no limit, the default
+ * morecore, the statistics from zero. Every block of it is gone, as with
+ * destroy. The pages of the first capacity stay resident, and so do the
+ * pages it touched in the first MiB above them, zeroed and inaccessible: a
+ * fuzz harness or a test that makes a fresh mspace per input pays a memset
+ * where it paid the mapping, its page faults and the unmapping. 0, or
+ * -EINVAL for a with-base mspace
  * (its memory is the caller's: create_with_base again), -ENOMEM when the
  * system refuses to commit the first capacity again after a trim went below
  * it (the mspace is then unchanged), -EAGAIN when a locked mspace's lock
