@@ -476,7 +476,9 @@ struct hs_subject {
     const struct hs_spaces_ops *spaces_ops;
 
     /* check: the subject's own whole-structure invariant walker (optional).
-     * Returns 0 when consistent, else -1 with a message in buf. */
+     * Returns 0 when consistent, else -1 with a message in buf. The tool
+     * calls it between calls on the context, never while one runs (in any
+     * thread), so a walker need not take the locks its calls take. */
     int (*check)(hs_ctx_t *ctx, char *buf, size_t len);
 
     void *app; /* subject's own data, never read by the tool */
