@@ -57,6 +57,7 @@ static const struct hsri_subject_kind buddy_kind = {
     .held = NULL, /* the metadata bytes charged at create */
     .faults = true,
     .private_state = true, /* offsets only: no client memory */
+    .serial_calls = true,  /* hsr_buddy_* take no lock; the family has no THREADS */
     .footprint_mismatch = "ref-buddy: footprint does not match the allocators",
 };
 

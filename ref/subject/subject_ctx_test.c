@@ -75,12 +75,16 @@ static void test_private_state(void)
 }
 
 /* Two handles: a call that enters one has the next check walk that one
- * only; a call that may reach any, and a handle just linked, are walked. */
-static void test_per_handle(void)
+ * only; a call that may reach any, and a handle just linked, are walked.
+ * The same with calls counted by a locked add and by a plain one
+ * (serial_calls). */
+static void test_per_handle(bool serial)
 {
-    static const struct hsri_subject_kind kind = {
+    static const struct hsri_subject_kind locked = {
         .walk = count_walk, .destroy = drop, .private_state = true};
-    hs_ctx_t *c = open_with_one(&kind);
+    static const struct hsri_subject_kind plain = {
+        .walk = count_walk, .destroy = drop, .private_state = true, .serial_calls = true};
+    hs_ctx_t *c = open_with_one(serial ? &plain : &locked);
     struct hsri_subject_node *b = calloc(1, sizeof *b);
     if (b == NULL)
         exit(1);
@@ -123,7 +127,8 @@ static void test_shared_state(void)
 int main(void)
 {
     test_private_state();
-    test_per_handle();
+    test_per_handle(false);
+    test_per_handle(true);
     test_shared_state();
     if (failures != 0) {
         fprintf(stderr, "subject_ctx_test: %d failure(s)\n", failures);
