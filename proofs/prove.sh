@@ -20,14 +20,14 @@
 # user's, so this script always detects into a private temporary HOME.
 #
 # Environment: FRAMAC (default frama-c), WHY3 (default why3), HS_PROVE_TIMEOUT (per goal,
-# default 10 s), HS_PROVE_PAR (default 2), HS_WP_CACHE_DIR (when set: -wp-cache update
-# with that directory, so a rerun of unchanged goals is fast), HS_PROVE_LOG_DIR (keep the
-# full frama-c logs there).
+# default 40 s, as //proofs:proofs_test gives: one buddy goal takes 9-10 s), HS_PROVE_PAR
+# (default 2), HS_WP_CACHE_DIR (when set: -wp-cache update with that directory, so a rerun
+# of unchanged goals is fast), HS_PROVE_LOG_DIR (keep the full frama-c logs there).
 set -u
 
 FRAMAC=${FRAMAC:-frama-c}
 WHY3=${WHY3:-why3}
-TIMEOUT=${HS_PROVE_TIMEOUT:-10}
+TIMEOUT=${HS_PROVE_TIMEOUT:-40}
 PAR=${HS_PROVE_PAR:-2}
 
 # The repository root: the current directory under `bazel test`/`bazel run` (the runfiles
