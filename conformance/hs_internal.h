@@ -359,6 +359,10 @@ uint8_t hst_pattern_byte(uint64_t seed, uint64_t k);
 void hst_fill_at(void *dst, uint64_t at, size_t n, uint64_t seed);
 /* The first i < n where src[i] is not pattern byte at + i, or SIZE_MAX. */
 size_t hst_verify_at(const void *src, uint64_t at, size_t n, uint64_t seed);
+/* For tests: run the loops of hst_fill_at, hst_verify_at and hst_first_not
+ * as built for the baseline CPU (wide 0), for AVX2 (1; -1 returned where
+ * the CPU lacks it), or as the CPU decides (-1, the default). */
+int hst_pattern_build(int wide);
 /* The block's own pattern over its offsets [from, to): byte k is pattern byte k. */
 void hst_fill(void *p, size_t from, size_t to, uint64_t seed);
 /* Returns the first offset in [from, to) that differs, or SIZE_MAX. */
