@@ -26,9 +26,10 @@ trap 'rm -rf "$objdir"' EXIT
 # The checker (conformance/) keeps its edge counters but not the comparison and
 # indirect-call hooks, as in the Bazel fuzzing build (conformance/BUILD): its
 # comparisons are of the subject's answers with its shadow. The reference mspace
-# and buddy (ref/mspace/, ref/buddy/) and the subject context
-# (ref/subject/subject_ctx.c) keep them but not the comparison hooks (their
-# BUILD files say why). Only when the compiler takes the flags (clang
+# and buddy (ref/mspace/, ref/buddy/), the subject context
+# (ref/subject/subject_ctx.c) and the byte decoders (fuzz/*_decode.c,
+# fuzz/data_producer.c) keep them but not the comparison hooks (their BUILD
+# files say why). Only when the compiler takes the flags (clang
 # does; gcc refuses indirect-calls).
 CHECKER_FLAGS=() NOCMP_FLAGS=()
 # shellcheck disable=SC2086  # CFLAGS is a list of flags
@@ -48,7 +49,8 @@ compile() {
     shift
     case $src in
     conformance/*) set -- "$@" "${CHECKER_FLAGS[@]}" ;;
-    ref/mspace/* | ref/buddy/* | ref/subject/subject_ctx.c) set -- "$@" "${NOCMP_FLAGS[@]}" ;;
+    ref/mspace/* | ref/buddy/* | ref/subject/subject_ctx.c | fuzz/*_decode.c | fuzz/data_producer.c)
+        set -- "$@" "${NOCMP_FLAGS[@]}" ;;
     esac
     local o
     o="$objdir/$(echo "$src" | tr / _)$(echo "$*" | md5sum | cut -c1-8).o"
