@@ -319,6 +319,7 @@ static hsri_chunk_t *alloc_chunk_locked(hsr_mspace_t *ms, size_t nb) {
         hsri_write_header(ms, newtop, topsize - nb, 0, 1);
         hsri_write_header(ms, c, nb, 1, c->prev_inuse);
         ms->top = newtop;
+        hsri_note_top(ms);
         ms->used_bytes += nb;
         ms->used_blocks++;
     }
@@ -463,6 +464,7 @@ static bool resize_in_place(hsr_mspace_t *ms, hsri_chunk_t *c, size_t nb) {
         hsri_write_header(ms, newtop, topsize - need, 0, 1);
         c->size = nb;
         ms->top = newtop;
+        hsri_note_top(ms);
         ms->used_bytes += need;
         hsri_track_resize(p, old - HSRI_HDR, nb - HSRI_HDR);
         return true;

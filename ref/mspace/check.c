@@ -144,6 +144,10 @@ HSRI_WALKER int hsri_check_locked(hsr_mspace_t *ms, char *msg, size_t len) {
     if (ms->commit_end > ms->reserve_end) {
         return fail(msg, len, "commit_end beyond the reservation");
     }
+    if ((char *)top + HSRI_HDR > ms->written_end || ms->written_end > ms->reserve_end) {
+        return fail(msg, len, "top %p: its header ends above written_end %p", (void *)top,
+                    (void *)ms->written_end);
+    }
     /* I1..I4: the chunk walk. No chunk_ok() per chunk: c starts at first,
      * and each step adds a size checked to be a multiple of HSRI_ALIGN of at
      * least HSRI_MIN_CHUNK that does not pass the top, so c stays aligned in

@@ -5,7 +5,9 @@
  * in the wrong bin), and each flag byte of a header damaged (judged as one
  * word by the walker). Each case damages a fresh heap through internal.h,
  * asserts the walker's message, repairs it and asserts the heap passes again.
- * Last, destroy and reset must end on a heap whose first header is damaged.
+ * Then destroy and reset must end on a heap whose first header is damaged.
+ * Last, the mark below which reset zeroes (written_end) must not be below
+ * the top's header.
  */
 #include <stddef.h>
 #include <string.h>
@@ -246,6 +248,21 @@ static void test_damaged_size_ends(void) {
     }
 }
 
+/* I6's mark for reset: written_end below the top's header (reset would
+ * leave written bytes behind), or past the reservation. */
+static void test_written_end(void) {
+    hsr_mspace_t *ms = fragmented();
+    char *was = ms->written_end;
+    CHECK(was >= (char *)ms->top + HSRI_HDR);
+    ms->written_end = (char *)ms->top + HSRI_HDR - 1;
+    expect_broken(ms, "written_end", __LINE__);
+    ms->written_end = ms->reserve_end + 1;
+    expect_broken(ms, "written_end", __LINE__);
+    ms->written_end = was;
+    CHECK_HEAP(ms);
+    CHECK(hsr_mspace_destroy(ms) > 0);
+}
+
 int main(void) {
     test_binmap_bit_of_empty_bin();
     test_binmap_bit_missing();
@@ -256,7 +273,9 @@ int main(void) {
     test_flag_bytes();
     test_flag_bytes_every_value();
     test_damaged_size_ends();
-    printf("check_test: 5 kinds of bin damage, 7 of flag-byte damage and every value of each "
-           "flag byte caught; destroy and reset end on a damaged size\n");
+    test_written_end();
+    printf("check_test: 5 kinds of bin damage, 7 of flag-byte damage, every value of each "
+           "flag byte and a written_end below the top caught; destroy and reset end on a "
+           "damaged size\n");
     return 0;
 }

@@ -35,6 +35,8 @@
  *   I5  every free chunk is in exactly one bin, bins[hsri_bin_index(size)];
  *       each bin is a NULL-terminated doubly linked list (x->fd->bk == x);
  *   I6  the top chunk ends exactly at ms->commit_end, size >= HSRI_HDR;
+ *       its header ends at or below ms->written_end, which is at or below
+ *       ms->reserve_end;
  *   I7  footprint == commit_end - seg_base + tail_slack; used_bytes and
  *       used_blocks equal the sums over in-use chunks (cached ones
  *       included); nfree counts bins;
@@ -108,6 +110,8 @@ struct hsr_mspace_s {
     char *commit_end;      /* end of committed memory = end of top */
     char *reserve_end;     /* end of the address range we may commit */
     char *initial_end;     /* own memory: commit_end as create left it (reset) */
+    char *written_end;     /* the top header's highest end: nothing at or above it
+                            * was written since create or reset (reset) */
     size_t tail_slack;     /* with-base: capacity bytes past commit_end (< HSRI_ALIGN) */
     size_t footprint;      /* bytes obtained: commit_end - seg_base + tail_slack */
     size_t max_footprint;  /* peak of footprint */
@@ -182,6 +186,15 @@ static HSRI_WALKER_INLINE hsri_chunk_t *hsri_chunk_of(const void *p) {
 
 static HSRI_WALKER_INLINE hsri_chunk_t *hsri_next(hsri_chunk_t *c) {
     return (hsri_chunk_t *)(void *)((char *)c + c->size);
+}
+
+/* After the top moved up: keep ms->written_end, which reset trusts to say
+ * what it must zero, at or above the top's header. */
+static inline void hsri_note_top(hsr_mspace_t *ms) {
+    char *end = (char *)ms->top + HSRI_HDR;
+    if (end > ms->written_end) {
+        ms->written_end = end;
+    }
 }
 
 /* The tag of a header at c: the high half of a multiplicative (Fibonacci)

@@ -188,6 +188,7 @@ static hsr_mspace_t *init_state(char *seg_base, char *at, char *end, char *reser
         return NULL;
     }
     ms->top = (hsri_chunk_t *)(void *)ms->first;
+    ms->written_end = ms->first + HSRI_HDR;
     hsri_track_close(ms->first, (size_t)(end - ms->first));
     hsri_write_header(ms, ms->top, (size_t)(end - ms->first), 0, 1);
     ms->magic = HSRI_MSPACE_MAGIC;
@@ -257,6 +258,7 @@ hsr_mspace_t *hsr_mspace_create_reserved(size_t capacity, size_t reserve, int lo
 int hsr_mspace_reset(hsr_mspace_t *ms) {
     char *seg;
     char *first_end;
+    char *written_end;
     char *reserve_end;
     size_t high;
     int locked;
@@ -269,6 +271,7 @@ int hsr_mspace_reset(hsr_mspace_t *ms) {
     bool held = hsri_enter(ms);
     seg = ms->seg_base;
     first_end = ms->initial_end;
+    written_end = ms->written_end < first_end ? ms->written_end : first_end;
     reserve_end = ms->reserve_end;
     high = ms->max_footprint;
     locked = ms->locked;
@@ -297,8 +300,10 @@ int hsr_mspace_reset(hsr_mspace_t *ms) {
     }
     /* As destroy leaves the poison (ASan): none where memory ever was. */
     hsri_track_unmap(seg, high);
+    /* Zero what was written: an input that stays low in the first capacity
+     * leaves the rest of it as create did. */
     hsri_track_open(seg, (size_t)(first_end - seg));
-    memset(seg, 0, (size_t)(first_end - seg));
+    memset(seg, 0, (size_t)(written_end - seg));
     if (init_state(seg, seg, first_end, reserve_end, 0, true, locked) == NULL) {
         (void)hsri_glue_release(seg, (size_t)(reserve_end - seg));
         return -EAGAIN;
