@@ -163,14 +163,15 @@ static inline __attribute__((always_inline)) size_t first_not_body(const void *p
 
 static int known_wide; /* 0: not asked yet, 1: baseline, 2: AVX2 */
 
-static bool cpu_has_avx2(void)
+HST_NO_COVERAGE static bool cpu_has_avx2(void)
 {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2");
 }
 
-/* Whether to run the AVX2 build: the CPU is asked once. */
-static bool wide_cpu(void)
+/* Whether to run the AVX2 build: the CPU is asked once. Inlined into the
+ * loops' entry points, which have no coverage instrumentation. */
+static inline __attribute__((always_inline)) bool wide_cpu(void)
 {
     int k = __atomic_load_n(&known_wide, __ATOMIC_RELAXED);
     if (k == 0) {
@@ -193,7 +194,7 @@ int hst_pattern_build(int wide)
 }
 #else
 #define HST_AVX2
-static bool wide_cpu(void)
+static inline bool wide_cpu(void)
 {
     return false;
 }

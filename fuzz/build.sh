@@ -27,10 +27,9 @@ trap 'rm -rf "$objdir"' EXIT
 # indirect-call hooks, as in the Bazel fuzzing build (conformance/BUILD): its
 # comparisons are of the subject's answers with its shadow. The reference mspace
 # and buddy (ref/mspace/, ref/buddy/), the subject context
-# (ref/subject/subject_ctx.c) and the byte decoders (fuzz/*_decode.c,
-# fuzz/data_producer.c) keep them but not the comparison hooks (their BUILD
-# files say why). Only when the compiler takes the flags (clang
-# does; gcc refuses indirect-calls).
+# (ref/subject/subject_ctx.c) and the malloc decoder (fuzz/malloc_decode.c)
+# keep them but not the comparison hooks (their BUILD files say why). Only
+# when the compiler takes the flags (clang does; gcc refuses indirect-calls).
 CHECKER_FLAGS=() NOCMP_FLAGS=()
 # shellcheck disable=SC2086  # CFLAGS is a list of flags
 if $CC $CFLAGS -fno-sanitize-coverage=trace-cmp,indirect-calls -x c -c /dev/null \
@@ -49,7 +48,7 @@ compile() {
     shift
     case $src in
     conformance/*) set -- "$@" "${CHECKER_FLAGS[@]}" ;;
-    ref/mspace/* | ref/buddy/* | ref/subject/subject_ctx.c | fuzz/*_decode.c | fuzz/data_producer.c)
+    ref/mspace/* | ref/buddy/* | ref/subject/subject_ctx.c | fuzz/malloc_decode.c)
         set -- "$@" "${NOCMP_FLAGS[@]}" ;;
     esac
     local o
