@@ -30,7 +30,6 @@ uint64_t hst_mix(uint64_t x)
  * and verify time; verify's 64-byte loop compiles to vector compares. */
 #define STEP 0x9e3779b97f4a7c15ull
 
-
 static inline uint64_t word_at(uint64_t base, uint64_t i)
 {
     return base + i * STEP;
@@ -157,7 +156,7 @@ static inline __attribute__((always_inline)) size_t first_not_body(const void *p
 
 /* The three loops over a block's bytes, built twice on x86-64: for AVX2
  * (32-byte stores and compares) and for the baseline (16 bytes, SSE2). They
- * were a sixth of a malloc fuzz run. */
+ * were 14% of a malloc fuzz run. */
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #define HST_AVX2 __attribute__((target("avx2")))
 
