@@ -5,18 +5,7 @@
 #include <string.h>
 
 #include "hs_internal.h"
-
-static int failures;
-
-#define EXPECT(cond, ...)                                                                  \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            fprintf(stderr, "%s:%d: expected %s: ", __FILE__, __LINE__, #cond);           \
-            fprintf(stderr, __VA_ARGS__);                                                  \
-            fputc('\n', stderr);                                                           \
-            failures++;                                                                    \
-        }                                                                                  \
-    } while (0)
+#include "test_expect.h"
 
 static int parse(struct hst_arena *a, struct hst_corpus *c, const char *text, char *err)
 {

@@ -60,9 +60,7 @@ void hsri_subject_close(hs_ctx_t *c)
 /* Counts a call entered: atomically unless the kind's calls are serial. */
 static inline uint64_t count_call(hs_ctx_t *c)
 {
-    if (c->kind->serial_calls)
-        return ++c->memo.entries;
-    return hsri_memo_enter(&c->memo);
+    return c->kind->serial_calls ? hsri_memo_enter_serial(&c->memo) : hsri_memo_enter(&c->memo);
 }
 
 void hsri_subject_enter(hs_ctx_t *c)

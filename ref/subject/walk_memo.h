@@ -31,6 +31,13 @@ static inline uint64_t hsri_memo_enter(struct hsri_walk_memo *m)
     return __atomic_add_fetch(&m->entries, 1, __ATOMIC_RELAXED);
 }
 
+/* hsri_memo_enter for an adapter whose calls never run at once (its kind's
+ * serial_calls): a plain add. */
+static inline uint64_t hsri_memo_enter_serial(struct hsri_walk_memo *m)
+{
+    return ++m->entries;
+}
+
 /* The count now; *fresh: the last walk passed at this very count. */
 static HSRI_WALKER_INLINE uint64_t hsri_memo_snapshot(const struct hsri_walk_memo *m, bool *fresh)
 {
