@@ -110,6 +110,20 @@ static const struct {
     {"spaces", "churn", 1, 256, NOREL},
 };
 
+/* Loop counts charged to the input's loop budget (HSF_FAM_LOOP_BUDGET):
+ * number `idx` of op `op` of `family` is cut to what the ops before it left
+ * of the budget. A buddy churn step is an alloc or a free judged four ways
+ * (the call, block_size, free_bytes, largest_free against the shadow); with
+ * counts of 32 and up to 500 ops an input could make 16,000 of them. The
+ * corpora of ten-minute runs held inputs of up to 5,000 steps, and a tenth
+ * of their inputs had more than 400; their mutants took most of a run. */
+static const struct {
+    const char *family, *op;
+    unsigned idx;
+} loop_counts[] = {
+    {"buddy", "churn", 1},
+};
+
 static bool skipped(const char *family, const char *op)
 {
     for (size_t i = 0; i < sizeof skipped_ops / sizeof skipped_ops[0]; i++)
@@ -134,6 +148,15 @@ static uint64_t lookup_bound(const struct hsf_family *f, const struct hst_opdesc
     return UINT64_MAX;
 }
 
+static bool is_loop_count(const struct hsf_family *f, const struct hst_opdesc *d, unsigned idx)
+{
+    for (size_t i = 0; i < sizeof loop_counts / sizeof loop_counts[0]; i++)
+        if (loop_counts[i].idx == idx && strcmp(loop_counts[i].family, f->fam->name) == 0 &&
+            strcmp(loop_counts[i].op, d->name) == 0)
+            return true;
+    return false;
+}
+
 /* Number i of an op of slot, as v bounded; nums[0 .. i-1] are its numbers
  * before it (a relative bound adds to one of them). */
 static uint64_t bounded(const struct hsf_family *f, unsigned slot, unsigned i, uint64_t v,
@@ -156,6 +179,20 @@ static uint64_t bounded(const struct hsf_family *f, unsigned slot, unsigned i, u
     return v > max ? max : v;
 }
 
+/* Number i of an op of slot, bounded (bounded()) and, when it is a loop
+ * count, cut to what is left of the input's loop budget and charged to it. */
+static uint64_t charged(const struct hsf_family *f, unsigned slot, unsigned i, uint64_t v,
+                        const uint64_t *const *nums, uint64_t *loop_left)
+{
+    v = bounded(f, slot, i, v, nums);
+    if (f->loop[slot][i]) {
+        if (v > *loop_left)
+            v = *loop_left;
+        *loop_left -= v;
+    }
+    return v;
+}
+
 int hsf_family_init(struct hsf_family *f, const char *name)
 {
     memset(f, 0, sizeof *f);
@@ -164,9 +201,11 @@ int hsf_family_init(struct hsf_family *f, const char *name)
         return -1;
     for (size_t i = 0; i < f->fam->nops && f->nallowed < sizeof f->allowed; i++)
         if (!skipped(name, f->fam->ops[i].name)) {
-            for (unsigned k = 0; k < 3; k++)
+            for (unsigned k = 0; k < 3; k++) {
                 f->max[f->nallowed][k] =
                     lookup_bound(f, &f->fam->ops[i], k, &f->rel[f->nallowed][k]);
+                f->loop[f->nallowed][k] = is_loop_count(f, &f->fam->ops[i], k);
+            }
             f->allowed[f->nallowed++] = (uint8_t)i;
         }
     return f->nallowed > 0 ? 0 : -1;
@@ -215,6 +254,7 @@ int hsf_family_decode(const struct hsf_family *f, const uint8_t *data, size_t si
         out->footprint_limit = (h - HEADER_LIMIT + 1u) * LIMIT_UNIT;
     out->cs.footprint_limit = out->footprint_limit;
     uint32_t n = 0;
+    uint64_t loop_left = HSF_FAM_LOOP_BUDGET;
     while (n < HSF_FAM_MAX_OPS && !hsf_dp_empty(&dp)) {
         unsigned slot = hsf_dp_u8(&dp) % f->nallowed;
         const struct hst_opdesc *d = &f->fam->ops[f->allowed[slot]];
@@ -232,7 +272,8 @@ int hsf_family_decode(const struct hsf_family *f, const uint8_t *data, size_t si
         }
         uint64_t *num[3] = {&op->a, &op->b, &op->c};
         for (unsigned i = 0; i < d->nnums && i < 3; i++) {
-            *num[i] = bounded(f, slot, i, read_num(&dp), (const uint64_t *const *)num);
+            *num[i] = charged(f, slot, i, read_num(&dp), (const uint64_t *const *)num,
+                              &loop_left);
         }
     }
     out->cs.nops = n;
@@ -293,7 +334,7 @@ static uint32_t put_id(uint8_t *out, size_t *len, uint32_t id, bool nullable)
 }
 
 size_t hsf_family_encode_op(const struct hsf_family *f, const struct hst_op *op, uint8_t *out,
-                            struct hst_op *canon)
+                            struct hst_op *canon, uint64_t *loop_left)
 {
     unsigned slot = f->nallowed;
     for (unsigned i = 0; i < f->nallowed; i++)
@@ -321,7 +362,8 @@ size_t hsf_family_encode_op(const struct hsf_family *f, const struct hst_op *op,
     const uint64_t in[3] = {op->a, op->b, op->c};
     uint64_t *num[3] = {&canon->a, &canon->b, &canon->c};
     for (unsigned i = 0; i < d->nnums && i < 3; i++) {
-        *num[i] = bounded(f, slot, i, put_num(out, &len, in[i]), (const uint64_t *const *)num);
+        *num[i] = charged(f, slot, i, put_num(out, &len, in[i]), (const uint64_t *const *)num,
+                          loop_left);
     }
     return len;
 }
