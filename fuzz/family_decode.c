@@ -110,18 +110,30 @@ static const struct {
     {"spaces", "churn", 1, 256, NOREL},
 };
 
-/* Loop counts charged to the input's loop budget (HSF_FAM_LOOP_BUDGET):
- * number `idx` of op `op` of `family` is cut to what the ops before it left
- * of the budget. A buddy churn step is an alloc or a free judged four ways
- * (the call, block_size, free_bytes, largest_free against the shadow); with
- * counts of 32 and up to 500 ops an input could make 16,000 of them. The
- * corpora of ten-minute runs held inputs of up to 5,000 steps, and a tenth
- * of their inputs had more than 400; their mutants took most of a run. */
+/* Numbers charged to one of the input's budgets (family_decode.h,
+ * "Budgets"): number `idx` of op `op` of `family` is cut to what the ops
+ * before it left of that budget.
+ *   - Steps: a buddy churn step is an alloc or a free judged four ways (the
+ *     call, block_size, free_bytes, largest_free against the shadow). With
+ *     counts of 32 and up to 500 ops an input could make 16,000 of them; the
+ *     corpora of ten-minute runs held inputs of up to 5,000 steps, and a
+ *     tenth of their inputs had more than 400. Their mutants took most of a
+ *     run.
+ *   - Bytes: every byte a ring write offers is made, copied in, copied out
+ *     and verified. With sizes of 64 KiB an input could move 32 MiB; the
+ *     corpora held inputs of up to 8 MiB, and a run that kept such inputs
+ *     early spent 72% of its time in ring I/O (13,222 exec/s). At 1 MiB a
+ *     run still fell to 10,700; at 256 KiB the same seed ran 19,159. */
+enum { STEPS = 1, BYTES = 2 };
 static const struct {
     const char *family, *op;
     unsigned idx;
-} loop_counts[] = {
-    {"buddy", "churn", 1},
+    uint8_t budget; /* STEPS or BYTES */
+} charged_numbers[] = {
+    {"buddy", "churn", 1, STEPS},
+    {"ring", "write", 0, BYTES},
+    {"ring", "read", 0, BYTES},
+    {"ring", "peek", 0, BYTES},
 };
 
 static bool skipped(const char *family, const char *op)
@@ -148,13 +160,15 @@ static uint64_t lookup_bound(const struct hsf_family *f, const struct hst_opdesc
     return UINT64_MAX;
 }
 
-static bool is_loop_count(const struct hsf_family *f, const struct hst_opdesc *d, unsigned idx)
+/* The budget number idx of op d is charged to (STEPS, BYTES), or 0. */
+static uint8_t budget_of(const struct hsf_family *f, const struct hst_opdesc *d, unsigned idx)
 {
-    for (size_t i = 0; i < sizeof loop_counts / sizeof loop_counts[0]; i++)
-        if (loop_counts[i].idx == idx && strcmp(loop_counts[i].family, f->fam->name) == 0 &&
-            strcmp(loop_counts[i].op, d->name) == 0)
-            return true;
-    return false;
+    for (size_t i = 0; i < sizeof charged_numbers / sizeof charged_numbers[0]; i++)
+        if (charged_numbers[i].idx == idx &&
+            strcmp(charged_numbers[i].family, f->fam->name) == 0 &&
+            strcmp(charged_numbers[i].op, d->name) == 0)
+            return charged_numbers[i].budget;
+    return 0;
 }
 
 /* Number i of an op of slot, as v bounded; nums[0 .. i-1] are its numbers
@@ -179,16 +193,23 @@ static uint64_t bounded(const struct hsf_family *f, unsigned slot, unsigned i, u
     return v > max ? max : v;
 }
 
-/* Number i of an op of slot, bounded (bounded()) and, when it is a loop
- * count, cut to what is left of the input's loop budget and charged to it. */
+void hsf_family_budget_init(struct hsf_family_budget *b)
+{
+    b->left[STEPS] = HSF_FAM_STEP_BUDGET;
+    b->left[BYTES] = HSF_FAM_BYTE_BUDGET;
+}
+
+/* Number i of an op of slot, bounded (bounded()) and, when it is charged to
+ * a budget, cut to what is left of it and charged. */
 static uint64_t charged(const struct hsf_family *f, unsigned slot, unsigned i, uint64_t v,
-                        const uint64_t *const *nums, uint64_t *loop_left)
+                        const uint64_t *const *nums, struct hsf_family_budget *bud)
 {
     v = bounded(f, slot, i, v, nums);
-    if (f->loop[slot][i]) {
-        if (v > *loop_left)
-            v = *loop_left;
-        *loop_left -= v;
+    uint8_t k = f->budget[slot][i];
+    if (k != 0) {
+        if (v > bud->left[k])
+            v = bud->left[k];
+        bud->left[k] -= v;
     }
     return v;
 }
@@ -204,7 +225,7 @@ int hsf_family_init(struct hsf_family *f, const char *name)
             for (unsigned k = 0; k < 3; k++) {
                 f->max[f->nallowed][k] =
                     lookup_bound(f, &f->fam->ops[i], k, &f->rel[f->nallowed][k]);
-                f->loop[f->nallowed][k] = is_loop_count(f, &f->fam->ops[i], k);
+                f->budget[f->nallowed][k] = budget_of(f, &f->fam->ops[i], k);
             }
             f->allowed[f->nallowed++] = (uint8_t)i;
         }
@@ -254,7 +275,8 @@ int hsf_family_decode(const struct hsf_family *f, const uint8_t *data, size_t si
         out->footprint_limit = (h - HEADER_LIMIT + 1u) * LIMIT_UNIT;
     out->cs.footprint_limit = out->footprint_limit;
     uint32_t n = 0;
-    uint64_t loop_left = HSF_FAM_LOOP_BUDGET;
+    struct hsf_family_budget bud;
+    hsf_family_budget_init(&bud);
     while (n < HSF_FAM_MAX_OPS && !hsf_dp_empty(&dp)) {
         unsigned slot = hsf_dp_u8(&dp) % f->nallowed;
         const struct hst_opdesc *d = &f->fam->ops[f->allowed[slot]];
@@ -272,8 +294,7 @@ int hsf_family_decode(const struct hsf_family *f, const uint8_t *data, size_t si
         }
         uint64_t *num[3] = {&op->a, &op->b, &op->c};
         for (unsigned i = 0; i < d->nnums && i < 3; i++) {
-            *num[i] = charged(f, slot, i, read_num(&dp), (const uint64_t *const *)num,
-                              &loop_left);
+            *num[i] = charged(f, slot, i, read_num(&dp), (const uint64_t *const *)num, &bud);
         }
     }
     out->cs.nops = n;
@@ -334,7 +355,7 @@ static uint32_t put_id(uint8_t *out, size_t *len, uint32_t id, bool nullable)
 }
 
 size_t hsf_family_encode_op(const struct hsf_family *f, const struct hst_op *op, uint8_t *out,
-                            struct hst_op *canon, uint64_t *loop_left)
+                            struct hst_op *canon, struct hsf_family_budget *bud)
 {
     unsigned slot = f->nallowed;
     for (unsigned i = 0; i < f->nallowed; i++)
@@ -363,7 +384,7 @@ size_t hsf_family_encode_op(const struct hsf_family *f, const struct hst_op *op,
     uint64_t *num[3] = {&canon->a, &canon->b, &canon->c};
     for (unsigned i = 0; i < d->nnums && i < 3; i++) {
         *num[i] = charged(f, slot, i, put_num(out, &len, in[i]), (const uint64_t *const *)num,
-                          loop_left);
+                          bud);
     }
     return len;
 }

@@ -34,11 +34,14 @@
  *             <= 256 KiB, fill and churn counts <= 1024, ...): a larger
  *             value becomes the bound itself.
  *
- * Loop budget. A loop op's count (buddy's churn: see loop_counts in
- * family_decode.c) is cut to what the input's earlier loop ops left of
- * HSF_FAM_LOOP_BUDGET steps, and charged to it: eight full churns of 32.
- * Without it an input could make 16,000 judged calls, and the corpus the
- * fuzzer grew held such inputs, whose mutants took most of its time.
+ * Budgets. Numbers that cost time in proportion to their value are charged
+ * to the input's budgets (charged_numbers in family_decode.c) and cut to
+ * what the earlier ops left of them: buddy churn counts to
+ * HSF_FAM_STEP_BUDGET steps (eight full churns), ring write, read and peek
+ * sizes to HSF_FAM_BYTE_BUDGET bytes (a 64 KiB ring filled and emptied
+ * twice). Without them an input could make 16,000 judged buddy calls
+ * or move 32 MiB through a ring, and the corpora the fuzzer grew held such
+ * inputs, whose mutants took most of its time.
  *
  * The bounds keep every input cheap and free of OOM or timeouts of the
  * harness's own making; what is left is the subject's behaviour.
@@ -55,7 +58,8 @@
 #define HSF_FAM_MAX_OPS 500u   /* ops per input, at most */
 #define HSF_FAM_IDS 16u        /* ids 0 .. HSF_FAM_IDS-1 */
 #define HSF_FAM_MAX_OP_BYTES 32u /* bytes one encoded op may take */
-#define HSF_FAM_LOOP_BUDGET 256u /* loop steps per input (see "Loop budget") */
+#define HSF_FAM_STEP_BUDGET 256u /* loop steps an input, at most (see "Budgets") */
+#define HSF_FAM_BYTE_BUDGET ((uint64_t)256 << 10) /* ring I/O bytes an input, at most */
 
 /* A family's grammar as the fuzzer sees it. */
 struct hsf_family {
@@ -64,9 +68,17 @@ struct hsf_family {
     uint64_t max[64][3]; /* bound of each number of allowed[i] (UINT64_MAX: none) */
     uint8_t rel[64][3];  /* when < 3: the bound is relative, number rel + max;
                           * 4: a number above PTRDIFF_MAX passes unbounded */
-    uint8_t loop[64][3]; /* 1: a loop count, charged to the loop budget */
+    uint8_t budget[64][3]; /* the budget a number is charged to (0: none) */
     unsigned nallowed;
 };
+
+/* What is left of an input's budgets (see "Budgets" above), by kind. */
+struct hsf_family_budget {
+    uint64_t left[3]; /* [1] steps, [2] bytes */
+};
+
+/* Full budgets, for the start of an input. */
+void hsf_family_budget_init(struct hsf_family_budget *b);
 
 /* A decoded input: the trace and the open() arguments it asks for. */
 struct hsf_family_input {
@@ -87,11 +99,11 @@ int hsf_family_decode(const struct hsf_family *f, const uint8_t *data, size_t si
 /* Encodes op into out (room for HSF_FAM_MAX_OP_BYTES). Returns the byte
  * count, or 0 when the op is one the fuzzer does not make. *canon receives
  * the op the bytes decode to (ids mod HSF_FAM_IDS, numbers the format cannot
- * express replaced by near ones, then cut to their bounds and to *loop_left,
- * what the ops before it left of the input's loop budget: HSF_FAM_LOOP_BUDGET
- * at its first op, and charged here). */
+ * express replaced by near ones, then cut to their bounds and to *bud, what
+ * the ops before it left of the input's budgets: full at its first op
+ * (hsf_family_budget_init), and charged here). */
 size_t hsf_family_encode_op(const struct hsf_family *f, const struct hst_op *op, uint8_t *out,
-                            struct hst_op *canon, uint64_t *loop_left);
+                            struct hst_op *canon, struct hsf_family_budget *bud);
 
 /* The header byte asking for these open() arguments (0 for none). */
 uint8_t hsf_family_encode_header(const struct hsf_family *f, uint64_t footprint_limit);

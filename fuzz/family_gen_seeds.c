@@ -25,9 +25,10 @@ static size_t encode_case(const void *arg, const struct hst_case *cs, uint8_t *b
     size_t len = 0;
     buf[len++] = hsf_family_encode_header(f, cs->footprint_limit);
     *ncanon = 0;
-    uint64_t loop_left = HSF_FAM_LOOP_BUDGET;
+    struct hsf_family_budget bud;
+    hsf_family_budget_init(&bud);
     for (uint32_t i = 0; i < cs->nops && *ncanon < HSF_FAM_MAX_OPS; i++) {
-        size_t n = hsf_family_encode_op(f, &cs->ops[i], buf + len, &canon[*ncanon], &loop_left);
+        size_t n = hsf_family_encode_op(f, &cs->ops[i], buf + len, &canon[*ncanon], &bud);
         if (n == 0)
             continue;
         len += n;
