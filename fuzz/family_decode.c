@@ -41,78 +41,9 @@ static const struct {
 #define HUGE 4u  /* an absolute bound, but a number above PTRDIFF_MAX passes:
                   * every subject must refuse such a size at once, at no cost
                   * (MSPACE-HUGE-1; calloc's overflow, MSPACE-CALLOC-2) */
-static const struct {
-    const char *family, *op;
-    unsigned idx;
-    uint64_t max;
-    unsigned rel; /* NOREL, HUGE, or the number the bound is added to */
-} limits[] = {
-    {"ring", "create", 0, (uint64_t)1 << 16, NOREL},
-    {"ring", "write", 0, (uint64_t)1 << 16, NOREL},
-    {"ring", "read", 0, (uint64_t)1 << 16, NOREL},
-    {"ring", "peek", 0, (uint64_t)1 << 16, NOREL},
-    {"ring", "churn", 1, 32, NOREL},
-    {"buddy", "create", 0, 20, NOREL},
-    /* MAX <= MIN + 12: init and the walker are linear in 2^(MAX-MIN), and
-     * 2^16 nodes made buddy_create 90% of a run (the corpus has the deep
-     * ones); wrapped, so the depths 0..12 are equally likely */
-    {"buddy", "create", 1, 12, 0},
-    {"buddy", "alloc", 0, (uint64_t)1 << 21, NOREL},
-    {"buddy", "alloc_order", 0, 24, NOREL},
-    {"buddy", "churn", 1, 32, NOREL},
-    {"mspace", "create", 0, (uint64_t)16 << 20, NOREL},
-    {"mspace", "create_with_base", 0, (uint64_t)16 << 20, NOREL},
-    {"mspace", "malloc", 0, (uint64_t)1 << 16, HUGE},
-    {"mspace", "calloc", 0, (uint64_t)1 << 16, HUGE},
-    {"mspace", "calloc", 1, 16, NOREL},
-    {"mspace", "memalign", 0, (uint64_t)1 << 16, NOREL},
-    {"mspace", "memalign", 1, (uint64_t)1 << 16, HUGE},
-    {"mspace", "realloc", 0, (uint64_t)1 << 16, HUGE},
-    {"mspace", "realloc_in_place", 0, (uint64_t)1 << 16, NOREL},
-    {"mspace", "trim", 0, (uint64_t)1 << 20, NOREL},
-    {"region", "create", 0, (uint64_t)1 << 20, NOREL},
-    {"region", "set_size", 0, (uint64_t)1 << 20, NOREL},
-    {"region", "map_shared", 1, (uint64_t)1 << 20, NOREL},
-    {"region", "map_shared", 2, (uint64_t)1 << 20, NOREL},
-    {"region", "map_private", 1, (uint64_t)1 << 20, NOREL},
-    {"region", "map_private", 2, (uint64_t)1 << 20, NOREL},
-    {"region", "write", 0, 256, NOREL},
-    {"region", "pin", 0, (uint64_t)1 << 20, NOREL},
-    {"region", "pin", 1, (uint64_t)1 << 20, NOREL},
-    {"region", "unpin", 0, (uint64_t)1 << 20, NOREL},
-    {"region", "unpin", 1, (uint64_t)1 << 20, NOREL},
-    {"region", "pin_status", 0, (uint64_t)1 << 20, NOREL},
-    {"region", "pin_status", 1, (uint64_t)1 << 20, NOREL},
-    /* gc: heaps of at most 1 MiB, small objects, bounded loops (an exhaust
-     * of 512 objects of <= 64 KiB, a churn of 256 steps). Smaller, for gc and
-     * spaces, than the corpus uses: a
-     * reference subject runs its walker (a whole-heap check) after every
-     * call, and at 4-16 MiB with 1024-step loops a run took 20-1000 ms */
-    {"gc", "create", 0, (uint64_t)1 << 20, NOREL},
-    {"gc", "alloc", 0, 64, NOREL},
-    {"gc", "alloc", 1, (uint64_t)64 << 10, NOREL},
-    {"gc", "set", 0, 64, NOREL},
-    {"gc", "get", 0, 64, NOREL},
-    {"gc", "exhaust", 0, (uint64_t)64 << 10, NOREL},
-    {"gc", "exhaust", 1, 512, NOREL},
-    {"gc", "churn", 1, 256, NOREL},
-    /* spaces: capacities of at most 4 MiB; objects of <= 256 KiB (past the
-     * large threshold, bounded bytes to fill and verify); bounded loops */
-    {"spaces", "create", 0, (uint64_t)4 << 20, NOREL},
-    {"spaces", "create", 1, (uint64_t)4 << 20, NOREL},
-    {"spaces", "create", 2, (uint64_t)4 << 20, NOREL},
-    {"spaces", "create_t4k", 0, (uint64_t)4 << 20, NOREL},
-    {"spaces", "create_t4k", 1, (uint64_t)4 << 20, NOREL},
-    {"spaces", "create_t4k", 2, (uint64_t)4 << 20, NOREL},
-    {"spaces", "alloc", 0, (uint64_t)256 << 10, NOREL},
-    {"spaces", "fill", 0, (uint64_t)256 << 10, NOREL},
-    {"spaces", "fill", 2, 256, NOREL},
-    {"spaces", "churn", 1, 256, NOREL},
-};
 
-/* Numbers charged to one of the input's budgets (family_decode.h,
- * "Budgets"): number `idx` of op `op` of `family` is cut to what the ops
- * before it left of that budget.
+/* The budget column (family_decode.h, "Budgets"): a number with one is
+ * also cut to what the input's ops before it left of that budget.
  *   - Steps: a buddy churn step is an alloc or a free judged four ways (the
  *     call, block_size, free_bytes, largest_free against the shadow). With
  *     counts of 32 and up to 500 ops an input could make 16,000 of them; the
@@ -124,16 +55,74 @@ static const struct {
  *     corpora held inputs of up to 8 MiB, and a run that kept such inputs
  *     early spent 72% of its time in ring I/O (13,222 exec/s). At 1 MiB a
  *     run still fell to 10,700; at 256 KiB the same seed ran 19,159. */
-enum { STEPS = 1, BYTES = 2 };
 static const struct {
     const char *family, *op;
     unsigned idx;
-    uint8_t budget; /* STEPS or BYTES */
-} charged_numbers[] = {
-    {"buddy", "churn", 1, STEPS},
-    {"ring", "write", 0, BYTES},
-    {"ring", "read", 0, BYTES},
-    {"ring", "peek", 0, BYTES},
+    uint64_t max;
+    unsigned rel;   /* NOREL, HUGE, or the number the bound is added to */
+    uint8_t budget; /* hsf_budget_kind: the input's budget it is charged to */
+} limits[] = {
+    {"ring", "create", 0, (uint64_t)1 << 16, NOREL, HSF_BUDGET_NONE},
+    {"ring", "write", 0, (uint64_t)1 << 16, NOREL, HSF_BUDGET_BYTES},
+    {"ring", "read", 0, (uint64_t)1 << 16, NOREL, HSF_BUDGET_BYTES},
+    {"ring", "peek", 0, (uint64_t)1 << 16, NOREL, HSF_BUDGET_BYTES},
+    {"ring", "churn", 1, 32, NOREL, HSF_BUDGET_NONE},
+    {"buddy", "create", 0, 20, NOREL, HSF_BUDGET_NONE},
+    /* MAX <= MIN + 12: init and the walker are linear in 2^(MAX-MIN), and
+     * 2^16 nodes made buddy_create 90% of a run (the corpus has the deep
+     * ones); wrapped, so the depths 0..12 are equally likely */
+    {"buddy", "create", 1, 12, 0, HSF_BUDGET_NONE},
+    {"buddy", "alloc", 0, (uint64_t)1 << 21, NOREL, HSF_BUDGET_NONE},
+    {"buddy", "alloc_order", 0, 24, NOREL, HSF_BUDGET_NONE},
+    {"buddy", "churn", 1, 32, NOREL, HSF_BUDGET_STEPS},
+    {"mspace", "create", 0, (uint64_t)16 << 20, NOREL, HSF_BUDGET_NONE},
+    {"mspace", "create_with_base", 0, (uint64_t)16 << 20, NOREL, HSF_BUDGET_NONE},
+    {"mspace", "malloc", 0, (uint64_t)1 << 16, HUGE, HSF_BUDGET_NONE},
+    {"mspace", "calloc", 0, (uint64_t)1 << 16, HUGE, HSF_BUDGET_NONE},
+    {"mspace", "calloc", 1, 16, NOREL, HSF_BUDGET_NONE},
+    {"mspace", "memalign", 0, (uint64_t)1 << 16, NOREL, HSF_BUDGET_NONE},
+    {"mspace", "memalign", 1, (uint64_t)1 << 16, HUGE, HSF_BUDGET_NONE},
+    {"mspace", "realloc", 0, (uint64_t)1 << 16, HUGE, HSF_BUDGET_NONE},
+    {"mspace", "realloc_in_place", 0, (uint64_t)1 << 16, NOREL, HSF_BUDGET_NONE},
+    {"mspace", "trim", 0, (uint64_t)1 << 20, NOREL, HSF_BUDGET_NONE},
+    {"region", "create", 0, (uint64_t)1 << 20, NOREL, HSF_BUDGET_NONE},
+    {"region", "set_size", 0, (uint64_t)1 << 20, NOREL, HSF_BUDGET_NONE},
+    {"region", "map_shared", 1, (uint64_t)1 << 20, NOREL, HSF_BUDGET_NONE},
+    {"region", "map_shared", 2, (uint64_t)1 << 20, NOREL, HSF_BUDGET_NONE},
+    {"region", "map_private", 1, (uint64_t)1 << 20, NOREL, HSF_BUDGET_NONE},
+    {"region", "map_private", 2, (uint64_t)1 << 20, NOREL, HSF_BUDGET_NONE},
+    {"region", "write", 0, 256, NOREL, HSF_BUDGET_NONE},
+    {"region", "pin", 0, (uint64_t)1 << 20, NOREL, HSF_BUDGET_NONE},
+    {"region", "pin", 1, (uint64_t)1 << 20, NOREL, HSF_BUDGET_NONE},
+    {"region", "unpin", 0, (uint64_t)1 << 20, NOREL, HSF_BUDGET_NONE},
+    {"region", "unpin", 1, (uint64_t)1 << 20, NOREL, HSF_BUDGET_NONE},
+    {"region", "pin_status", 0, (uint64_t)1 << 20, NOREL, HSF_BUDGET_NONE},
+    {"region", "pin_status", 1, (uint64_t)1 << 20, NOREL, HSF_BUDGET_NONE},
+    /* gc: heaps of at most 1 MiB, small objects, bounded loops (an exhaust
+     * of 512 objects of <= 64 KiB, a churn of 256 steps). Smaller, for gc and
+     * spaces, than the corpus uses: a
+     * reference subject runs its walker (a whole-heap check) after every
+     * call, and at 4-16 MiB with 1024-step loops a run took 20-1000 ms */
+    {"gc", "create", 0, (uint64_t)1 << 20, NOREL, HSF_BUDGET_NONE},
+    {"gc", "alloc", 0, 64, NOREL, HSF_BUDGET_NONE},
+    {"gc", "alloc", 1, (uint64_t)64 << 10, NOREL, HSF_BUDGET_NONE},
+    {"gc", "set", 0, 64, NOREL, HSF_BUDGET_NONE},
+    {"gc", "get", 0, 64, NOREL, HSF_BUDGET_NONE},
+    {"gc", "exhaust", 0, (uint64_t)64 << 10, NOREL, HSF_BUDGET_NONE},
+    {"gc", "exhaust", 1, 512, NOREL, HSF_BUDGET_NONE},
+    {"gc", "churn", 1, 256, NOREL, HSF_BUDGET_NONE},
+    /* spaces: capacities of at most 4 MiB; objects of <= 256 KiB (past the
+     * large threshold, bounded bytes to fill and verify); bounded loops */
+    {"spaces", "create", 0, (uint64_t)4 << 20, NOREL, HSF_BUDGET_NONE},
+    {"spaces", "create", 1, (uint64_t)4 << 20, NOREL, HSF_BUDGET_NONE},
+    {"spaces", "create", 2, (uint64_t)4 << 20, NOREL, HSF_BUDGET_NONE},
+    {"spaces", "create_t4k", 0, (uint64_t)4 << 20, NOREL, HSF_BUDGET_NONE},
+    {"spaces", "create_t4k", 1, (uint64_t)4 << 20, NOREL, HSF_BUDGET_NONE},
+    {"spaces", "create_t4k", 2, (uint64_t)4 << 20, NOREL, HSF_BUDGET_NONE},
+    {"spaces", "alloc", 0, (uint64_t)256 << 10, NOREL, HSF_BUDGET_NONE},
+    {"spaces", "fill", 0, (uint64_t)256 << 10, NOREL, HSF_BUDGET_NONE},
+    {"spaces", "fill", 2, 256, NOREL, HSF_BUDGET_NONE},
+    {"spaces", "churn", 1, 256, NOREL, HSF_BUDGET_NONE},
 };
 
 static bool skipped(const char *family, const char *op)
@@ -144,31 +133,23 @@ static bool skipped(const char *family, const char *op)
     return false;
 }
 
-/* The bound of number idx of op d, or UINT64_MAX, and what it is relative
- * to (looked up once, by hsf_family_init, into f->max and f->rel). */
+/* The bound of number idx of op d, or UINT64_MAX, what it is relative to
+ * and the budget it is charged to (looked up once, by hsf_family_init, into
+ * f->max, f->rel and f->budget). */
 static uint64_t lookup_bound(const struct hsf_family *f, const struct hst_opdesc *d, unsigned idx,
-                             uint8_t *rel)
+                             uint8_t *rel, uint8_t *budget)
 {
     *rel = NOREL;
+    *budget = HSF_BUDGET_NONE;
     for (size_t i = 0; i < sizeof limits / sizeof limits[0]; i++)
         if (limits[i].idx == idx && strcmp(limits[i].family, f->fam->name) == 0 &&
             strcmp(limits[i].op, d->name) == 0) {
             *rel = (uint8_t)(limits[i].rel < idx || limits[i].rel == HUGE ? limits[i].rel
                                                                            : NOREL);
+            *budget = limits[i].budget;
             return limits[i].max;
         }
     return UINT64_MAX;
-}
-
-/* The budget number idx of op d is charged to (STEPS, BYTES), or 0. */
-static uint8_t budget_of(const struct hsf_family *f, const struct hst_opdesc *d, unsigned idx)
-{
-    for (size_t i = 0; i < sizeof charged_numbers / sizeof charged_numbers[0]; i++)
-        if (charged_numbers[i].idx == idx &&
-            strcmp(charged_numbers[i].family, f->fam->name) == 0 &&
-            strcmp(charged_numbers[i].op, d->name) == 0)
-            return charged_numbers[i].budget;
-    return 0;
 }
 
 /* Number i of an op of slot, as v bounded; nums[0 .. i-1] are its numbers
@@ -195,8 +176,9 @@ static uint64_t bounded(const struct hsf_family *f, unsigned slot, unsigned i, u
 
 void hsf_family_budget_init(struct hsf_family_budget *b)
 {
-    b->left[STEPS] = HSF_FAM_STEP_BUDGET;
-    b->left[BYTES] = HSF_FAM_BYTE_BUDGET;
+    b->left[HSF_BUDGET_NONE] = UINT64_MAX; /* never charged */
+    b->left[HSF_BUDGET_STEPS] = HSF_FAM_STEP_BUDGET;
+    b->left[HSF_BUDGET_BYTES] = HSF_FAM_BYTE_BUDGET;
 }
 
 /* Number i of an op of slot, bounded (bounded()) and, when it is charged to
@@ -206,7 +188,7 @@ static uint64_t charged(const struct hsf_family *f, unsigned slot, unsigned i, u
 {
     v = bounded(f, slot, i, v, nums);
     uint8_t k = f->budget[slot][i];
-    if (k != 0) {
+    if (k != HSF_BUDGET_NONE) {
         if (v > bud->left[k])
             v = bud->left[k];
         bud->left[k] -= v;
@@ -222,11 +204,10 @@ int hsf_family_init(struct hsf_family *f, const char *name)
         return -1;
     for (size_t i = 0; i < f->fam->nops && f->nallowed < sizeof f->allowed; i++)
         if (!skipped(name, f->fam->ops[i].name)) {
-            for (unsigned k = 0; k < 3; k++) {
-                f->max[f->nallowed][k] =
-                    lookup_bound(f, &f->fam->ops[i], k, &f->rel[f->nallowed][k]);
-                f->budget[f->nallowed][k] = budget_of(f, &f->fam->ops[i], k);
-            }
+            for (unsigned k = 0; k < 3; k++)
+                f->max[f->nallowed][k] = lookup_bound(f, &f->fam->ops[i], k,
+                                                      &f->rel[f->nallowed][k],
+                                                      &f->budget[f->nallowed][k]);
             f->allowed[f->nallowed++] = (uint8_t)i;
         }
     return f->nallowed > 0 ? 0 : -1;

@@ -35,12 +35,12 @@
  *             value becomes the bound itself.
  *
  * Budgets. Numbers that cost time in proportion to their value are charged
- * to the input's budgets (charged_numbers in family_decode.c) and cut to
- * what the earlier ops left of them: buddy churn counts to
+ * to the input's budgets (the budget column of limits in family_decode.c)
+ * and cut to what the earlier ops left of them: buddy churn counts to
  * HSF_FAM_STEP_BUDGET steps (eight full churns), ring write, read and peek
  * sizes to HSF_FAM_BYTE_BUDGET bytes (a 64 KiB ring filled and emptied
- * twice). Without them an input could make 16,000 judged buddy calls
- * or move 32 MiB through a ring, and the corpora the fuzzer grew held such
+ * twice). Without them an input could make 16,000 judged buddy calls or
+ * move 32 MiB through a ring, and the corpora the fuzzer grew held such
  * inputs, whose mutants took most of its time.
  *
  * The bounds keep every input cheap and free of OOM or timeouts of the
@@ -68,13 +68,16 @@ struct hsf_family {
     uint64_t max[64][3]; /* bound of each number of allowed[i] (UINT64_MAX: none) */
     uint8_t rel[64][3];  /* when < 3: the bound is relative, number rel + max;
                           * 4: a number above PTRDIFF_MAX passes unbounded */
-    uint8_t budget[64][3]; /* the budget a number is charged to (0: none) */
+    uint8_t budget[64][3]; /* the budget a number is charged to (hsf_budget_kind) */
     unsigned nallowed;
 };
 
-/* What is left of an input's budgets (see "Budgets" above), by kind. */
+/* The budgets a number can be charged to (see "Budgets" above). */
+enum hsf_budget_kind { HSF_BUDGET_NONE, HSF_BUDGET_STEPS, HSF_BUDGET_BYTES, HSF_NBUDGETS };
+
+/* What is left of an input's budgets, by kind. */
 struct hsf_family_budget {
-    uint64_t left[3]; /* [1] steps, [2] bytes */
+    uint64_t left[HSF_NBUDGETS];
 };
 
 /* Full budgets, for the start of an input. */
