@@ -301,11 +301,21 @@ static void op_create(struct run *r, const struct hst_op *op)
         g->bad = 1;
 }
 
-/* write #id n: the next n bytes of the stream. */
+/* write #id n: the next n bytes of the stream. Only the bytes a correct
+ * ring keeps are made: the first avail of them (REFUSE, SPSC) or the last
+ * capacity (OVERWRITE). The rest of wbuf holds other bytes (zero, or
+ * another place in a stream), which a ring that keeps them returns as a
+ * wrong byte. A churn's large writes into a nearly full ring offered up to
+ * 1.5 x capacity and kept little of it. */
 static void do_write(struct run *r, uint32_t id, struct sring *g, uint64_t n)
 {
     uint64_t next = g->first + g->len;
-    stream_fill(r->wbuf, g->seed, next, n);
+    uint64_t from = 0, to = n;
+    if (g->mode == HS_RING_OVERWRITE)
+        from = n > g->cap ? n - g->cap : 0;
+    else
+        to = min64(n, g->cap - g->len);
+    stream_fill(r->wbuf + from, g->seed, next + from, to - from);
     uint64_t w = r->ops.write(r->run.ctx, g->h, r->wbuf, n);
     if (g->mode == HS_RING_OVERWRITE) {
         if (!judge(r, HSC_RING_OVERWRITE_1, w == n,
