@@ -36,8 +36,8 @@
  *
  * Budgets. Numbers that cost time in proportion to their value are charged
  * to the input's budgets (the budget column of limits in family_decode.c)
- * and cut to what the earlier ops left of them: buddy churn counts to
- * HSF_FAM_STEP_BUDGET steps (eight full churns), ring write, read and peek
+ * and cut to what the earlier ops left of them: buddy and ring churn counts
+ * to HSF_FAM_STEP_BUDGET steps (eight full churns), ring write, read and peek
  * sizes to HSF_FAM_BYTE_BUDGET bytes (a 64 KiB ring filled and emptied
  * twice). Without them an input could make 16,000 judged buddy calls or
  * move 32 MiB through a ring, and the corpora the fuzzer grew held such

@@ -2,11 +2,11 @@
  * family_decode_test.c — //fuzz:family_decode_test: the family decoder's
  * budgets (family_decode.h, "Budgets").
  *
- * An input of N ops whose charged number is V each (buddy churn counts, ring
- * write, read and peek sizes) must decode to ops whose numbers add up to at
+ * An input of N ops whose charged number is V each (buddy and ring churn
+ * counts, ring write, read and peek sizes) must decode to ops whose numbers add up to at
  * most the budget: the first ones whole, one cut to what is left, the rest
  * 0. The encoder, given the same budget, must predict exactly those numbers
- * (the seeds' round trip depends on it). A number that is not charged (ring's
+ * (the seeds' round trip depends on it). A number that is not charged (gc's
  * churn count) keeps its value.
  */
 #include <stdint.h>
@@ -96,9 +96,10 @@ int main(void)
     check_budget("ring", "write", 0, kib64, HSF_FAM_BYTE_BUDGET); /* 4 whole, then 0 */
     check_budget("ring", "read", 0, 60000, HSF_FAM_BYTE_BUDGET);  /* 4 whole, one cut */
     check_budget("ring", "peek", 0, kib64, HSF_FAM_BYTE_BUDGET);
-    check_budget("ring", "churn", 1, 32, UINT64_MAX); /* not charged: every count whole */
+    check_budget("ring", "churn", 1, 32, HSF_FAM_STEP_BUDGET);  /* 8 whole, then 0 */
+    check_budget("gc", "churn", 1, 200, UINT64_MAX); /* not charged: every count whole */
     if (failures == 0)
-        printf("PASS: budgets of %u buddy churn steps and %llu ring bytes an input\n",
+        printf("PASS: budgets of %u churn steps and %llu ring bytes an input\n",
                HSF_FAM_STEP_BUDGET, (unsigned long long)HSF_FAM_BYTE_BUDGET);
     return failures ? 1 : 0;
 }
