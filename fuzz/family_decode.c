@@ -50,8 +50,8 @@ static const struct {
  *     corpora of ten-minute runs held inputs of up to 5,000 steps, and a
  *     tenth of their inputs had more than 400. Their mutants took most of a
  *     run.
- *   - Bytes: every byte a ring write offers is made, copied in, copied out
- *     and verified. With sizes of 64 KiB an input could move 32 MiB; the
+ *   - Bytes: the bytes of ring writes, reads and peeks are made, copied in,
+ *     copied out and verified. With sizes of 64 KiB an input could move 32 MiB; the
  *     corpora held inputs of up to 8 MiB, and a run that kept such inputs
  *     early spent 72% of its time in ring I/O (13,222 exec/s). At 1 MiB a
  *     run still fell to 10,700; at 256 KiB the same seed ran 19,159.
@@ -59,8 +59,8 @@ static const struct {
  *     in the checker, from the ring's capacity (1 step in 8 up to 1.5 x
  *     capacity, 6 KiB on average in a 64 KiB ring), so the decoder cannot
  *     count their bytes. Uncharged, they were the ring's way around the
- *     byte budget: a ten-minute corpus's slowest inputs were 22 to 51 full
- *     churns of a 64 KiB ring, 200 to 300 us each. */
+ *     byte budget: a ten-minute corpus's slowest inputs were 22 to 51
+ *     churns of 32 steps on rings of up to 64 KiB, 200 to 300 us each. */
 static const struct {
     const char *family, *op;
     unsigned idx;
