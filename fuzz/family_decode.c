@@ -51,10 +51,11 @@ static const struct {
  *     tenth of their inputs had more than 400. Their mutants took most of a
  *     run.
  *   - Bytes: the bytes of ring writes, reads and peeks are made, copied in,
- *     copied out and verified. With sizes of 64 KiB an input could move 32 MiB; the
- *     corpora held inputs of up to 8 MiB, and a run that kept such inputs
- *     early spent 72% of its time in ring I/O (13,222 exec/s). At 1 MiB a
- *     run still fell to 10,700; at 256 KiB the same seed ran 19,159.
+ *     copied out and verified. With sizes of 64 KiB an input could move
+ *     32 MiB; the corpora held inputs of up to 8 MiB, and a run that kept
+ *     such inputs early spent 72% of its time in ring I/O (13,222 exec/s).
+ *     At 1 MiB a run still fell to 10,700; at 256 KiB the same seed ran
+ *     19,159.
  *   - Ring churn steps are charged to the steps: a churn's sizes are drawn
  *     in the checker, from the ring's capacity (1 step in 8 up to 1.5 x
  *     capacity, 6 KiB on average in a 64 KiB ring), so the decoder cannot

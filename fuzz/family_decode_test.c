@@ -3,9 +3,9 @@
  * budgets (family_decode.h, "Budgets").
  *
  * An input of N ops whose charged number is V each (buddy and ring churn
- * counts, ring write, read and peek sizes) must decode to ops whose numbers add up to at
- * most the budget: the first ones whole, one cut to what is left, the rest
- * 0. The encoder, given the same budget, must predict exactly those numbers
+ * counts, ring write, read and peek sizes) must decode to ops whose numbers
+ * add up to at most the budget: the first ones whole, one cut to what is
+ * left, the rest 0. The encoder, given the same budget, must predict exactly those numbers
  * (the seeds' round trip depends on it). A number that is not charged (gc's
  * churn count) keeps its value.
  */
