@@ -5,8 +5,8 @@
  *   - free lists are index-linked through the metadata array, not pointers,
  *     so "every link is NIL or < nblocks" (BuddyValid) is all the proof of
  *     memory safety needs;
- *   - powers of two come from constant tables whose values WP reads from
- *     their initializers (hsri_buddy_units), not "1 << k", and control
+ *   - powers of two come from a constant table whose values WP reads from
+ *     its initializer (hsri_bytes_of), not "1 << k", and control
  *     bytes are built and read with + and %, not | and &: WP did not
  *     follow the bit forms. With levels <= 20 and the flag values 128
  *     and 192 (multiples of 32) the two forms agree. Where
@@ -69,18 +69,12 @@ static HSRI_WALKER_INLINE uint8_t hsri_ctrl_free(uint32_t k)
     return (uint8_t)(HSRI_CTRL_FREE_BASE + k);
 }
 
-/* Powers of two from tables, not "1 << k" (WP did not follow the shift) nor
+/* Powers of two from a table, not "1 << k" (WP did not follow the shift) nor
  * a doubling loop: inlined into instrumented code, a loop bumped a coverage
  * counter per doubling, a store chain of some five cycles a step, in every
  * push, unlink, free and query. With hsri_buddy_clear below, taking them out
  * made a replay of a buddy fuzz corpus 8% faster. WP reads the values from
- * the initializers (-wp-init-const, its default). */
-static const uint32_t hsri_units_of[HSR_BUDDY_MAX_DEPTH + 1] = {
-    1u,     2u,     4u,      8u,      16u,     32u,     64u,
-    128u,   256u,   512u,    1024u,   2048u,   4096u,   8192u,
-    16384u, 32768u, 65536u,  131072u, 262144u, 524288u, 1048576u,
-};
-
+ * the initializer (-wp-init-const, its default). */
 static const uint64_t hsri_bytes_of[HSR_BUDDY_MAX_ORDER + 1] = {
     1u,         2u,         4u,         8u,         16u,         32u,        64u,
     128u,       256u,       512u,       1024u,      2048u,       4096u,      8192u,
@@ -89,7 +83,7 @@ static const uint64_t hsri_bytes_of[HSR_BUDDY_MAX_ORDER + 1] = {
     268435456u, 536870912u, 1073741824u,
 };
 
-/* 2^k for k <= 20, in minimum blocks. */
+/* 2^k for k <= 20, in minimum blocks: the bytes table's entry, which fits. */
 /*@
   requires k <= 20;
   assigns \nothing;
@@ -97,7 +91,7 @@ static const uint64_t hsri_bytes_of[HSR_BUDDY_MAX_ORDER + 1] = {
 */
 static HSRI_WALKER_INLINE uint32_t hsri_buddy_units(uint32_t k)
 {
-    return hsri_units_of[k];
+    return (uint32_t)hsri_bytes_of[k];
 }
 
 /* 2^k for k <= 30, in bytes. */
